@@ -1,0 +1,23 @@
+"""The business's records: sales days, receivables, KPIs, forecasts, anomalies, actions."""
+
+from finance_agent.domain.models.action import COLLECTION_REMINDER, ActionPage, AgentAction
+from finance_agent.domain.models.anomaly import Anomaly, AnomalyReport
+from finance_agent.domain.models.ar_aging import ARAging
+from finance_agent.domain.models.forecast import CashflowForecast, ForecastPoint
+from finance_agent.domain.models.kpis import KPIs, KPISnapshot, PeriodFigures
+from finance_agent.domain.models.sales import SalesDay
+
+__all__ = [
+    "COLLECTION_REMINDER",
+    "ARAging",
+    "ActionPage",
+    "AgentAction",
+    "Anomaly",
+    "AnomalyReport",
+    "CashflowForecast",
+    "ForecastPoint",
+    "KPISnapshot",
+    "KPIs",
+    "PeriodFigures",
+    "SalesDay",
+]

@@ -1,0 +1,82 @@
+"""The repository protocol the use cases depend on. Stores in ``infra/`` implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from finance_agent.domain.models import (
+    ActionPage,
+    AgentAction,
+    ARAging,
+    KPISnapshot,
+    SalesDay,
+)
+
+MAX_ACTIONS_PAGE = 100
+
+
+class FinanceRepository(Protocol):
+    """Finance data and the agent's action log.
+
+    Reads cost what they return, never the size of the store. Writes of one record are
+    atomic; ``put_*`` methods upsert by key, so writing the same data twice changes nothing.
+    """
+
+    # -- KPIs cache (``KPI#<period>``) --
+    def get_kpis(self, period: str) -> KPISnapshot | None:
+        """The stored KPI record of ``period`` (e.g. ``last_30d``), whatever day it was made for."""
+        ...
+
+    def put_kpis(self, snapshot: KPISnapshot) -> None: ...
+
+    # -- daily sales (``SALES#<YYYY-MM-DD>``) --
+    def get_sales_series(self, days: int, end: date | None = None) -> list[SalesDay]:
+        """Stored days among the ``days`` days ending ``end`` (default today), oldest first.
+
+        Days with no record are absent, not zero.
+        """
+        ...
+
+    def put_sales_days(self, days: Iterable[SalesDay]) -> None: ...
+
+    def latest_sales_date(self) -> date | None:
+        """The most recent day with a sales record, or None when there is none."""
+        ...
+
+    # -- receivables (``AR_AGING#<customer_id>``) --
+    def get_ar_aging(self) -> list[ARAging]:
+        """Every customer's aging, ordered by customer id."""
+        ...
+
+    def get_customer_aging(self, customer_id: str) -> ARAging | None: ...
+
+    def put_ar_aging(self, rows: Iterable[ARAging]) -> None: ...
+
+    # -- agent actions (``ACTION#<action_id>``) --
+    def create_agent_action(
+        self,
+        action: str,
+        payload: Mapping[str, Any],
+        performed_by: str,
+        *,
+        action_id: str | None = None,
+        created_at: datetime | None = None,
+        status: str = "pending",
+    ) -> str:
+        """Record a new action and return its id (generated unless given).
+
+        Never overwrites: an existing ``action_id`` raises ``ConflictError``.
+        """
+        ...
+
+    def get_agent_action(self, action_id: str) -> AgentAction | None: ...
+
+    def list_agent_actions(self, limit: int = 50, before: str | None = None) -> ActionPage:
+        """Up to ``limit`` actions, newest first.
+
+        ``before`` is the ``next_token`` of the previous page (an opaque keyset cursor); a
+        token that is not one raises ``ValidationError`` on field ``next_token``.
+        """
+        ...
