@@ -92,9 +92,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                "must be an IANA time zone name such as UTC or Europe/Paris"
-            ) from None
+            raise ValueError("must be an IANA time zone name such as UTC or Europe/Paris") from None
         return value
 
     @field_validator("dynamodb_endpoint_url")
@@ -107,7 +105,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _not_local_in_lambda(self) -> Settings:
         if self.env == "local" and self.aws_lambda_function_name:
-            raise ValueError("ENV=local is refused inside AWS Lambda; set ENV to dev, staging or prod")
+            raise ValueError(
+                "ENV=local is refused inside AWS Lambda; set ENV to dev, staging or prod"
+            )
         return self
 
     @property

@@ -25,9 +25,7 @@ class ARAging(DomainModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total(self) -> Money:
-        return (
-            self.current + self.days_1_30 + self.days_31_60 + self.days_61_90 + self.days_over_90
-        )
+        return self.current + self.days_1_30 + self.days_31_60 + self.days_61_90 + self.days_over_90
 
     @property
     def over_60(self) -> Decimal:

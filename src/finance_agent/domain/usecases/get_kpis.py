@@ -30,11 +30,7 @@ class GetKPIsUC:
         today = self._today()
         currency = self._currency or get_settings().currency
         cached = self._repo.get_kpis(parsed.name)
-        if (
-            cached is not None
-            and cached.computed_for == today
-            and cached.kpis.currency == currency
-        ):
+        if cached is not None and cached.computed_for == today and cached.kpis.currency == currency:
             return cached.kpis.model_copy(update={"source": "cache"})
         # Two periods of sales: the one reported and the one before, for ``previous``.
         sales = self._repo.get_sales_series(parsed.days * 2, end=today)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from finance_agent.domain.errors import NotFoundError, ValidationError
+from finance_agent.domain.models import COLLECTION_REMINDER, AgentAction
+from finance_agent.domain.ports import FinanceRepository
+from finance_agent.shared.clock import today as default_today
+
+MAX_DAYS_AHEAD = 365
+ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _check_id(field: str, value: str) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise ValidationError(field, ID_RULE)
+    return value
+
+
+def _parse_remind_date(value: date | str | None, today: date) -> date:
+    if value is None:
+        return today
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("remind_date", "must be a date as YYYY-MM-DD") from None
+    if value < today:
+        raise ValidationError("remind_date", "must not be in the past")
+    if value > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError("remind_date", f"must be at most {MAX_DAYS_AHEAD} days ahead")
+    return value
+
+
+class CreateCollectionReminderUC:
+    """Record a reminder to collect what a customer owes; returns the recorded action."""
+
+    def __init__(
+        self, repo: FinanceRepository, *, today: Callable[[], date] = default_today
+    ) -> None:
+        self._repo = repo
+        self._today = today
+
+    def execute(
+        self,
+        customer_id: str,
+        performed_by: str,
+        invoice_id: str | None = None,
+        remind_date: date | str | None = None,
+    ) -> AgentAction:
+        _check_id("customer_id", customer_id)
+        if invoice_id is not None:
+            _check_id("invoice_id", invoice_id)
+        if not isinstance(performed_by, str) or not performed_by.strip():
+            raise ValidationError("performed_by", "must name who performs the action")
+        when = _parse_remind_date(remind_date, self._today())
+        customer = self._repo.get_customer_aging(customer_id)
+        if customer is None:
+            raise NotFoundError(f"customer {customer_id} not found")
+        payload = {
+            "customer_id": customer_id,
+            "customer_name": customer.customer_name,
+            "invoice_id": invoice_id,
+            "remind_date": when.isoformat(),
+            "amount_past_due": str(customer.past_due),
+        }
+        action_id = self._repo.create_agent_action(
+            COLLECTION_REMINDER, payload, performed_by.strip()
+        )
+        created = self._repo.get_agent_action(action_id)
+        if created is None:  # pragma: no cover - a store that loses a write it just acknowledged
+            raise NotFoundError(f"action {action_id} not found after it was recorded")
+        return created
