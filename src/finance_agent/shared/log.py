@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 from loguru import logger
 
@@ -21,7 +22,7 @@ __all__ = ["configure_logging", "logger"]
 _RESERVED = {"timestamp", "level", "message", "logger", "function", "line", "exception"}
 
 
-def _json_sink(message: Message) -> None:
+def _write(stream: Literal["stdout", "stderr"], message: Message) -> None:
     record = message.record
     entry: dict[str, Any] = {
         "timestamp": record["time"].isoformat(timespec="milliseconds"),
@@ -36,13 +37,19 @@ def _json_sink(message: Message) -> None:
     if record["exception"] is not None:
         # The formatted message already carries the traceback after the text.
         entry["exception"] = str(message)[len(record["message"]) :].strip()
-    # Looked up at write time so redirected or captured stdout is honoured.
-    sys.stdout.write(json.dumps(entry, default=str) + "\n")
-    sys.stdout.flush()
+    # Looked up at write time so redirected or captured streams are honoured.
+    out = sys.stdout if stream == "stdout" else sys.stderr
+    out.write(json.dumps(entry, default=str) + "\n")
+    out.flush()
 
 
-def configure_logging(level: str | None = None) -> None:
-    """Replace loguru's handlers with the JSON sink at ``level`` (default: LOG_LEVEL)."""
+def configure_logging(
+    level: str | None = None, stream: Literal["stdout", "stderr"] = "stdout"
+) -> None:
+    """Replace loguru's handlers with the JSON sink at ``level`` (default: LOG_LEVEL).
+
+    Lambda and servers log to stdout; the CLI logs to stderr, keeping stdout for results.
+    """
     if level is None:
         from finance_agent.shared.settings import SettingsError, get_settings
 
@@ -52,7 +59,9 @@ def configure_logging(level: str | None = None) -> None:
             # Importing must not fail; whoever loads the settings reports the bad value.
             level = "INFO"
     logger.remove()
-    logger.add(_json_sink, level=level, format="{message}", backtrace=False, diagnose=False)
+    logger.add(
+        partial(_write, stream), level=level, format="{message}", backtrace=False, diagnose=False
+    )
 
 
 configure_logging()

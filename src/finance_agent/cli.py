@@ -1,0 +1,192 @@
+"""The ``finance-agent`` command: the use cases from a terminal, seeding and store setup."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import NoReturn
+
+from pydantic import BaseModel
+
+from finance_agent.domain.errors import DomainError, ValidationError
+from finance_agent.shared.log import configure_logging
+from finance_agent.shared.settings import SettingsError, get_settings
+
+# Domain field names as the flags that carry them, so an error names what the user typed.
+FLAG_OF_FIELD = {
+    "period": "--period",
+    "horizon": "--horizon",
+    "threshold": "--threshold",
+    "limit": "--limit",
+    "next_token": "--next-token",
+    "customer_id": "--customer-id",
+    "invoice_id": "--invoice-id",
+    "remind_date": "--remind-date",
+    "performed_by": "--as",
+}
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, naming the flag and the rule; ``--help`` shows the full usage.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _emit(model: BaseModel, as_json: bool, render: Callable[[], str]) -> None:
+    print(model.model_dump_json(indent=2) if as_json else render())
+
+
+def _cmd_kpis(args: argparse.Namespace) -> None:
+    from finance_agent.bootstrap import get_repo
+    from finance_agent.cli_output import render_kpis
+    from finance_agent.domain.usecases import GetKPIsUC
+
+    result = GetKPIsUC(get_repo()).execute(period=args.period)
+    _emit(result, args.json, partial(render_kpis, result))
+
+
+def _cmd_forecast(args: argparse.Namespace) -> None:
+    from finance_agent.bootstrap import get_repo
+    from finance_agent.cli_output import render_forecast
+    from finance_agent.domain.usecases import CashflowForecastUC
+
+    result = CashflowForecastUC(get_repo()).execute(horizon_days=args.horizon)
+    _emit(result, args.json, partial(render_forecast, result))
+
+
+def _cmd_anomalies(args: argparse.Namespace) -> None:
+    from finance_agent.bootstrap import get_repo
+    from finance_agent.cli_output import render_anomalies
+    from finance_agent.domain.usecases import DetectAnomaliesUC
+
+    result = DetectAnomaliesUC(get_repo(), threshold=args.threshold).execute(period=args.period)
+    _emit(result, args.json, partial(render_anomalies, result))
+
+
+def _cmd_remind(args: argparse.Namespace) -> None:
+    from finance_agent.bootstrap import get_repo
+    from finance_agent.cli_output import render_action
+    from finance_agent.domain.usecases import CreateCollectionReminderUC
+
+    result = CreateCollectionReminderUC(get_repo()).execute(
+        customer_id=args.customer_id,
+        performed_by=args.performed_by or getpass.getuser(),
+        invoice_id=args.invoice_id,
+        remind_date=args.remind_date,
+    )
+    _emit(result, args.json, partial(render_action, result))
+
+
+def _cmd_actions(args: argparse.Namespace) -> None:
+    from finance_agent.bootstrap import get_repo
+    from finance_agent.cli_output import render_actions
+    from finance_agent.domain.usecases import ListActionsUC
+
+    result = ListActionsUC(get_repo()).execute(limit=args.limit, next_token=args.next_token)
+    _emit(result, args.json, partial(render_actions, result))
+
+
+def _cmd_seed(args: argparse.Namespace) -> None:
+    from finance_agent.tools import seed_data
+
+    argv = ["--seed", str(args.seed)] + (["--today", args.today] if args.today else [])
+    code = seed_data.main(argv)
+    if code:
+        raise SystemExit(code)
+
+
+def _cmd_init_table(_: argparse.Namespace) -> None:
+    from finance_agent.infra.dynamo_table import create_client, ensure_table
+
+    settings = get_settings()
+    client = create_client(settings.aws_region, settings.dynamodb_endpoint_url)
+    created = ensure_table(client, settings.table_name)
+    state = "created" if created else "already exists"
+    print(f"DynamoDB table {settings.table_name} {state} and is active.")
+
+
+def _int_flag(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+def _float_flag(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="finance-agent",
+        description="Finance KPIs, cash-flow outlook, sales anomalies and collection actions.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    json_flag = _Parser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print the API's JSON")
+
+    p = sub.add_parser("kpis", parents=[json_flag], help="revenue, margin and receivables")
+    p.add_argument("--period", default="last_30d", help="last_<N>d, N 1-365 (default last_30d)")
+    p.set_defaults(func=_cmd_kpis)
+
+    p = sub.add_parser("forecast", parents=[json_flag], help="cash-flow forecast")
+    p.add_argument("--horizon", type=_int_flag, default=30, help="days ahead, 1-365 (default 30)")
+    p.set_defaults(func=_cmd_forecast)
+
+    p = sub.add_parser("anomalies", parents=[json_flag], help="unusual sales days")
+    p.add_argument("--period", default="last_60d", help="last_<N>d, N 1-365 (default last_60d)")
+    p.add_argument("--threshold", type=_float_flag, default=2.0, help="|z| to flag (default 2)")
+    p.set_defaults(func=_cmd_anomalies)
+
+    p = sub.add_parser("remind", parents=[json_flag], help="record a collection reminder")
+    p.add_argument("--customer-id", required=True)
+    p.add_argument("--invoice-id")
+    p.add_argument("--remind-date", help="YYYY-MM-DD, today to a year ahead (default today)")
+    p.add_argument("--as", dest="performed_by", help="who acts (default: your user name)")
+    p.set_defaults(func=_cmd_remind)
+
+    p = sub.add_parser("actions", parents=[json_flag], help="recent actions, newest first")
+    p.add_argument("--limit", type=_int_flag, default=50, help="1-100 (default 50)")
+    p.add_argument("--next-token", help="continue after the previous page")
+    p.set_defaults(func=_cmd_actions)
+
+    p = sub.add_parser("seed", help="write the synthetic demo data set to the store")
+    p.add_argument("--seed", type=_int_flag, default=42, help="random seed (default 42)")
+    p.add_argument("--today", help="last day of the sales series, YYYY-MM-DD (default today)")
+    p.set_defaults(func=_cmd_seed)
+
+    p = sub.add_parser("init-table", help="create the DynamoDB table if it does not exist")
+    p.set_defaults(func=_cmd_init_table)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # stdout carries results (and --json); logs go to stderr so they never mix.
+    configure_logging(stream="stderr")
+    try:
+        get_settings()
+        args.func(args)
+    except SettingsError as exc:
+        print(f"finance-agent: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValidationError as exc:
+        flags = ", ".join(FLAG_OF_FIELD.get(i.field, i.field) for i in exc.issues)
+        print(f"finance-agent: error: {flags}: {exc.rule}", file=sys.stderr)
+        return EXIT_USAGE
+    except DomainError as exc:
+        print(f"finance-agent: error: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Plain-text rendering of use-case results for the terminal (``--json`` prints the API's JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from finance_agent.domain.models import (
+    ActionPage,
+    AgentAction,
+    AnomalyReport,
+    CashflowForecast,
+    KPIs,
+)
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell; numbers would read better right-aligned, so they are."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for cell, width in zip(cells, widths, strict=True):
+            numeric = cell.replace(",", "").replace(".", "").lstrip("+-").isdigit()
+            out.append(cell.rjust(width) if numeric else cell.ljust(width))
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def render_kpis(k: KPIs) -> str:
+    rows = [
+        ("Period", f"{k.period} ({k.start_date} to {k.end_date})"),
+        ("Revenue", f"{money(k.revenue)} {k.currency}"),
+        ("Gross margin", f"{k.gross_margin * 100:.2f}%"),
+        ("AR total", f"{money(k.ar_total)} {k.currency}"),
+        ("AR over 60 days", f"{money(k.ar_over_60)} {k.currency}"),
+        (
+            "Previous period",
+            f"{money(k.previous.revenue)} {k.currency} revenue, "
+            f"{k.previous.gross_margin * 100:.2f}% margin "
+            f"({k.previous.start_date} to {k.previous.end_date})",
+        ),
+        ("Source", k.source),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
+
+
+def render_forecast(f: CashflowForecast) -> str:
+    head = (
+        f"Cash-flow forecast ({f.method}), {f.horizon_days} days from {f.start_date} to "
+        f"{f.end_date}\n"
+        f"Daily average {money(f.daily_average)} {f.currency} over the last {f.window_days} "
+        f"days ({f.history_days} with sales); total {money(f.total)} {f.currency}"
+    )
+    if f.note:
+        head += f"\nNote: {f.note}"
+    rows = [(str(p.date), money(p.amount)) for p in f.points]
+    return head + "\n\n" + table(("Date", f"Amount ({f.currency})"), rows)
+
+
+def render_anomalies(r: AnomalyReport) -> str:
+    head = (
+        f"{len(r.anomalies)} unusual day(s) in {r.period} ({r.start_date} to {r.end_date}), "
+        f"{r.days_analyzed} days analysed, |z| >= {r.threshold:g} ({r.method}); "
+        f"mean {money(r.mean)}, std dev {money(r.std_dev)} {r.currency}"
+    )
+    if not r.anomalies:
+        return head
+    rows = [
+        (str(a.date), a.direction, money(a.value), f"{a.deviation:+,.2f}", f"{a.z_score:+.3f}")
+        for a in r.anomalies
+    ]
+    return head + "\n\n" + table(("Date", "Direction", "Revenue", "Deviation", "z-score"), rows)
+
+
+def _action_row(a: AgentAction) -> tuple[str, str, str, str, str, str]:
+    customer = str(a.payload.get("customer_id", ""))
+    when = str(a.payload.get("remind_date", ""))
+    created = a.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    return (created, a.action_id, a.action, customer, when, a.performed_by)
+
+
+def render_action(a: AgentAction) -> str:
+    return f"Recorded {a.action} {a.action_id} ({a.status})\n" + table(
+        ("Created (UTC)", "Action id", "Action", "Customer", "Remind on", "By"), [_action_row(a)]
+    )
+
+
+def render_actions(page: ActionPage) -> str:
+    if not page.items:
+        return "No actions recorded."
+    text = table(
+        ("Created (UTC)", "Action id", "Action", "Customer", "Remind on", "By"),
+        [_action_row(a) for a in page.items],
+    )
+    if page.next_token:
+        text += f"\n\nMore: --next-token {page.next_token}"
+    return text
