@@ -1,0 +1,118 @@
+"""CreateCollectionReminderUC and ListActionsUC over a real SQLite store."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from finance_agent.domain.errors import NotFoundError, ValidationError
+from finance_agent.domain.models import COLLECTION_REMINDER, ARAging
+from finance_agent.domain.ports import FinanceRepository
+from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
+
+TODAY = date(2026, 3, 31)
+
+
+@pytest.fixture
+def store(sqlite_repo: FinanceRepository) -> FinanceRepository:
+    sqlite_repo.put_ar_aging(
+        [
+            ARAging(
+                customer_id="CUST001",
+                customer_name="Acme Corp",
+                email="ap@acme.example.com",
+                current="100.00",
+                days_1_30="50.00",
+                days_31_60="0",
+                days_61_90="25.00",
+                days_over_90="0",
+            )
+        ]
+    )
+    return sqlite_repo
+
+
+def remind(repo: FinanceRepository) -> CreateCollectionReminderUC:
+    return CreateCollectionReminderUC(repo, today=lambda: TODAY)
+
+
+def test_a_reminder_is_recorded_with_who_and_what(store: FinanceRepository) -> None:
+    action = remind(store).execute(
+        customer_id="CUST001",
+        performed_by="ana@example.com",
+        invoice_id="INV123",
+        remind_date="2026-04-20",
+    )
+    assert action.action == COLLECTION_REMINDER
+    assert action.performed_by == "ana@example.com"
+    assert action.payload["customer_id"] == "CUST001"
+    assert action.payload["invoice_id"] == "INV123"
+    assert action.payload["remind_date"] == "2026-04-20"
+    assert action.payload["amount_past_due"] == "75.00"
+    assert store.get_agent_action(action.action_id) == action
+
+
+def test_remind_date_defaults_to_today(store: FinanceRepository) -> None:
+    action = remind(store).execute(customer_id="CUST001", performed_by="ana@example.com")
+    assert action.payload["remind_date"] == TODAY.isoformat()
+    assert action.payload["invoice_id"] is None
+
+
+def test_reminder_for_unknown_customer_is_not_found(store: FinanceRepository) -> None:
+    with pytest.raises(NotFoundError):
+        remind(store).execute(customer_id="CUST999", performed_by="ana@example.com")
+    assert store.list_agent_actions().items == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"remind_date": TODAY - timedelta(days=1)}, "remind_date"),
+        ({"remind_date": TODAY + timedelta(days=366)}, "remind_date"),
+        ({"remind_date": "31/12/2026"}, "remind_date"),
+        ({"customer_id": "../etc"}, "customer_id"),
+        ({"customer_id": ""}, "customer_id"),
+        ({"invoice_id": "INV 1"}, "invoice_id"),
+        ({"performed_by": "  "}, "performed_by"),
+    ],
+)
+def test_bad_reminder_input_names_the_field(
+    store: FinanceRepository, kwargs: dict[str, object], field: str
+) -> None:
+    args: dict[str, object] = {"customer_id": "CUST001", "performed_by": "ana@example.com"}
+    args.update(kwargs)
+    with pytest.raises(ValidationError) as caught:
+        remind(store).execute(**args)  # type: ignore[arg-type]
+    assert caught.value.field == field
+    assert store.list_agent_actions().items == []
+
+
+def test_a_year_ahead_is_the_last_allowed_remind_date(store: FinanceRepository) -> None:
+    action = remind(store).execute(
+        customer_id="CUST001",
+        performed_by="ana@example.com",
+        remind_date=TODAY + timedelta(days=365),
+    )
+    assert action.payload["remind_date"] == "2027-03-31"
+
+
+def test_listing_pages_through_every_action_newest_first(store: FinanceRepository) -> None:
+    created = [
+        remind(store).execute(customer_id="CUST001", performed_by=f"user{i}@example.com").action_id
+        for i in range(5)
+    ]
+    first = ListActionsUC(store).execute(limit=3)
+    second = ListActionsUC(store).execute(limit=3, next_token=first.next_token)
+    listed = [a.action_id for a in first.items + second.items]
+    assert sorted(listed) == sorted(created)
+    assert second.next_token is None
+    stamps = [a.created_at for a in first.items + second.items]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+@pytest.mark.parametrize("limit", [0, 101, -5])
+def test_limit_outside_1_to_100_is_refused(store: FinanceRepository, limit: int) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ListActionsUC(store).execute(limit=limit)
+    assert caught.value.field == "limit"
