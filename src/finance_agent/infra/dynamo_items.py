@@ -1,0 +1,201 @@
+"""Stored DynamoDB items <-> domain models, explicitly, in DynamoDB's attribute-value form.
+
+Amounts are DynamoDB numbers (Decimal both ways). Readers raise ``MalformedItem`` for an
+item they cannot turn into a model; the repository logs its key and skips it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import pydantic
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from finance_agent.domain.models import AgentAction, ARAging, KPIs, KPISnapshot, SalesDay
+from finance_agent.infra.action_keys import parse_timestamp, sortable_timestamp
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+Item = dict[str, "AttributeValueTypeDef"]
+
+SALES: Final = "SALES"
+AR_AGING: Final = "AR_AGING"
+ACTION: Final = "ACTION"
+
+_AGING_FIELDS: Final = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+_KPI_FIELDS: Final = tuple(name for name in KPIs.model_fields if name != "previous")
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class MalformedItem(ValueError):
+    """A stored item lacks an attribute or holds one the model refuses. Never holds values:
+    the reason names attributes only, so it is safe to log (no customer emails)."""
+
+
+def kpi_pk(period: str) -> str:
+    return f"KPI#{period}"
+
+
+def sales_pk(day: date) -> str:
+    return f"SALES#{day.isoformat()}"
+
+
+def ar_pk(customer_id: str) -> str:
+    return f"AR_AGING#{customer_id}"
+
+
+def action_pk(action_id: str) -> str:
+    return f"ACTION#{action_id}"
+
+
+def action_sort_key(created_at: str, action_id: str) -> str:
+    """``<sortable timestamp>#<id>``: string order is (time, id) order, as in the cursor."""
+    return f"{created_at}#{action_id}"
+
+
+def split_action_sort_key(sort_key: str) -> tuple[str, str]:
+    created_at, _, action_id = sort_key.partition("#")
+    return created_at, action_id
+
+
+def key(pk: str) -> Item:
+    return {"pk": {"S": pk}}
+
+
+def _encode(values: Mapping[str, Any]) -> Item:
+    return {name: _serializer.serialize(value) for name, value in values.items()}
+
+
+def _decode(item: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return {name: _deserializer.deserialize(value) for name, value in item.items()}
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise MalformedItem(f"undecodable attribute ({type(exc).__name__})") from None
+
+
+def _model(model: type[M], values: Mapping[str, Any]) -> M:
+    try:
+        return model.model_validate(values)
+    except pydantic.ValidationError as exc:
+        fields = sorted({".".join(str(part) for part in err["loc"]) for err in exc.errors()})
+        raise MalformedItem(f"bad or missing attributes: {', '.join(fields)}") from None
+
+
+def _pick(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: values[name] for name in names if name in values}
+
+
+# -- KPIs --
+def kpi_item(snapshot: KPISnapshot) -> Item:
+    kpis = snapshot.kpis.model_dump(mode="python")
+    kpis["previous"] = snapshot.kpis.previous.model_dump(mode="python")
+    for name in ("start_date", "end_date"):
+        kpis[name] = kpis[name].isoformat()
+        kpis["previous"][name] = kpis["previous"][name].isoformat()
+    return _encode(
+        {"pk": kpi_pk(snapshot.kpis.period), "computed_for": snapshot.computed_for.isoformat()}
+        | kpis
+    )
+
+
+def kpi_from_item(item: Mapping[str, Any]) -> KPISnapshot:
+    values = _decode(item)
+    kpis = _pick(values, (*_KPI_FIELDS, "previous"))
+    return _model(KPISnapshot, {"computed_for": values.get("computed_for"), "kpis": kpis})
+
+
+# -- sales days --
+def sales_item(day: SalesDay) -> Item:
+    iso = day.date.isoformat()
+    return _encode(
+        {
+            "pk": sales_pk(day.date),
+            "gsi1pk": SALES,
+            "gsi1sk": iso,
+            "date": iso,
+            "revenue": day.revenue,
+            "cogs": day.cogs,
+        }
+    )
+
+
+def sales_from_item(item: Mapping[str, Any]) -> SalesDay:
+    return _model(SalesDay, _pick(_decode(item), ("date", "revenue", "cogs")))
+
+
+# -- receivables --
+def ar_item(row: ARAging) -> Item:
+    values: dict[str, Any] = {
+        "pk": ar_pk(row.customer_id),
+        "gsi1pk": AR_AGING,
+        "gsi1sk": row.customer_id,
+        "customer_id": row.customer_id,
+        "customer_name": row.customer_name,
+        "email": row.email,
+    }
+    values.update({name: getattr(row, name) for name in _AGING_FIELDS})
+    return _encode(values)
+
+
+def ar_from_item(item: Mapping[str, Any]) -> ARAging:
+    names = ("customer_id", "customer_name", "email", *_AGING_FIELDS)
+    return _model(ARAging, _pick(_decode(item), names))
+
+
+# -- agent actions --
+def action_item(action: AgentAction) -> Item:
+    created_at = sortable_timestamp(action.created_at)
+    return _encode(
+        {
+            "pk": action_pk(action.action_id),
+            "gsi1pk": ACTION,
+            "gsi1sk": action_sort_key(created_at, action.action_id),
+            "action_id": action.action_id,
+            "action": action.action,
+            "payload": payload_to_store(action.payload),
+            "performed_by": action.performed_by,
+            "created_at": created_at,
+            "status": action.status,
+        }
+    )
+
+
+def action_from_item(item: Mapping[str, Any]) -> AgentAction:
+    values = _pick(
+        _decode(item), ("action_id", "action", "payload", "performed_by", "created_at", "status")
+    )
+    try:
+        values["created_at"] = parse_timestamp(values["created_at"])
+    except (KeyError, TypeError, ValueError):
+        raise MalformedItem("bad or missing attributes: created_at") from None
+    if isinstance(values.get("payload"), dict):
+        values["payload"] = payload_from_store(values["payload"])
+    return _model(AgentAction, values)
+
+
+def payload_to_store(payload: Mapping[str, Any]) -> Any:
+    """The payload as DynamoDB accepts it: what JSON accepts (as in the SQLite store), with
+    floats as Decimal read from their JSON text. Raises ``TypeError``/``ValueError`` otherwise.
+    """
+    return json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False), parse_float=Decimal)
+
+
+def payload_from_store(value: Any) -> Any:
+    """Numbers back as JSON gives them: int without a fraction part, else float."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    if isinstance(value, dict):
+        return {name: payload_from_store(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [payload_from_store(item) for item in value]
+    return value
