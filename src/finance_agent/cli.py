@@ -73,13 +73,13 @@ def _cmd_remind(args: argparse.Namespace) -> None:
     from finance_agent.cli_output import render_action
     from finance_agent.domain.usecases import CreateCollectionReminderUC
 
-    result = CreateCollectionReminderUC(get_repo()).execute(
+    outcome = CreateCollectionReminderUC(get_repo()).execute(
         customer_id=args.customer_id,
         performed_by=args.performed_by or getpass.getuser(),
         invoice_id=args.invoice_id,
         remind_date=args.remind_date,
     )
-    _emit(result, args.json, partial(render_action, result))
+    _emit(outcome.action, args.json, partial(render_action, outcome.action, outcome.created))
 
 
 def _cmd_actions(args: argparse.Namespace) -> None:

@@ -89,8 +89,9 @@ def _action_row(a: AgentAction) -> tuple[str, str, str, str, str, str]:
     return (created, a.action_id, a.action, customer, when, a.performed_by)
 
 
-def render_action(a: AgentAction) -> str:
-    return f"Recorded {a.action} {a.action_id} ({a.status})\n" + table(
+def render_action(a: AgentAction, created: bool = True) -> str:
+    verb = "Recorded" if created else "Already recorded"
+    return f"{verb} {a.action} {a.action_id} ({a.status})\n" + table(
         ("Created (UTC)", "Action id", "Action", "Customer", "Remind on", "By"), [_action_row(a)]
     )
 

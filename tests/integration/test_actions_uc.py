@@ -38,12 +38,14 @@ def remind(repo: FinanceRepository) -> CreateCollectionReminderUC:
 
 
 def test_a_reminder_is_recorded_with_who_and_what(store: FinanceRepository) -> None:
-    action = remind(store).execute(
+    outcome = remind(store).execute(
         customer_id="CUST001",
         performed_by="ana@example.com",
         invoice_id="INV123",
         remind_date="2026-04-20",
     )
+    action = outcome.action
+    assert outcome.created
     assert action.action == COLLECTION_REMINDER
     assert action.performed_by == "ana@example.com"
     assert action.payload["customer_id"] == "CUST001"
@@ -54,7 +56,7 @@ def test_a_reminder_is_recorded_with_who_and_what(store: FinanceRepository) -> N
 
 
 def test_remind_date_defaults_to_today(store: FinanceRepository) -> None:
-    action = remind(store).execute(customer_id="CUST001", performed_by="ana@example.com")
+    action = remind(store).execute(customer_id="CUST001", performed_by="ana@example.com").action
     assert action.payload["remind_date"] == TODAY.isoformat()
     assert action.payload["invoice_id"] is None
 
@@ -89,17 +91,27 @@ def test_bad_reminder_input_names_the_field(
 
 
 def test_a_year_ahead_is_the_last_allowed_remind_date(store: FinanceRepository) -> None:
-    action = remind(store).execute(
-        customer_id="CUST001",
-        performed_by="ana@example.com",
-        remind_date=TODAY + timedelta(days=365),
+    action = (
+        remind(store)
+        .execute(
+            customer_id="CUST001",
+            performed_by="ana@example.com",
+            remind_date=TODAY + timedelta(days=365),
+        )
+        .action
     )
     assert action.payload["remind_date"] == "2027-03-31"
 
 
 def test_listing_pages_through_every_action_newest_first(store: FinanceRepository) -> None:
     created = [
-        remind(store).execute(customer_id="CUST001", performed_by=f"user{i}@example.com").action_id
+        remind(store)
+        .execute(
+            customer_id="CUST001",
+            performed_by="ana@example.com",
+            remind_date=TODAY + timedelta(days=i),
+        )
+        .action_id
         for i in range(5)
     ]
     first = ListActionsUC(store).execute(limit=3)
@@ -116,3 +128,28 @@ def test_limit_outside_1_to_100_is_refused(store: FinanceRepository, limit: int)
     with pytest.raises(ValidationError) as caught:
         ListActionsUC(store).execute(limit=limit)
     assert caught.value.field == "limit"
+
+
+def test_the_same_reminder_is_recorded_once(store: FinanceRepository) -> None:
+    first = remind(store).execute(
+        customer_id="CUST001", performed_by="ana@example.com", invoice_id="I1"
+    )
+    again = remind(store).execute(
+        customer_id="CUST001", performed_by="bob@example.com", invoice_id="I1"
+    )
+    assert first.created
+    assert not again.created
+    assert again.action == first.action
+    assert len(store.list_agent_actions().items) == 1
+
+
+def test_another_invoice_or_date_is_another_reminder(store: FinanceRepository) -> None:
+    base = {"customer_id": "CUST001", "performed_by": "ana@example.com"}
+    ids = {
+        remind(store).execute(**base, invoice_id="I1").action_id,  # type: ignore[arg-type]
+        remind(store).execute(**base, invoice_id="I2").action_id,  # type: ignore[arg-type]
+        remind(store)
+        .execute(**base, invoice_id="I1", remind_date=TODAY + timedelta(days=1))
+        .action_id,  # type: ignore[arg-type]
+    }
+    assert len(ids) == 3

@@ -57,3 +57,15 @@ class StoreError(DomainError):
     """The store failed in a way the caller cannot fix (HTTP 500/503)."""
 
     code = "store_error"
+
+
+class UnauthorizedError(DomainError):
+    """No verified identity (HTTP 401)."""
+
+    code = "unauthorized"
+
+
+class ForbiddenError(DomainError):
+    """A verified caller without the permission the operation needs (HTTP 403)."""
+
+    code = "forbidden"

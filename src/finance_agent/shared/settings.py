@@ -41,7 +41,10 @@ class Settings(BaseSettings):
     aws_profile: str | None = None
     table_name: str = Field(default="finance", min_length=3, max_length=255)
     jwt_secret: SecretStr | None = None
-    jwt_algorithm: str = "HS256"
+    # Tokens verified in-process are HMAC-signed; ``none`` and key-confusion tricks are refused.
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
     agent_id: str | None = None
     agent_alias_id: str | None = None
     # ``None`` means "decided by ENV": sqlite for local, dynamodb elsewhere.
@@ -50,6 +53,8 @@ class Settings(BaseSettings):
     dynamodb_endpoint_url: str | None = None
     currency: str = "USD"
     timezone: str = "UTC"
+    # Comma-separated origins allowed by CORS, or "*". Tokens travel in headers, never cookies.
+    cors_allow_origins: str = "*"
     # Set by the Lambda runtime; read only to refuse a local setup there.
     aws_lambda_function_name: str | None = None
 
@@ -58,7 +63,7 @@ class Settings(BaseSettings):
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "jwt_algorithm", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
@@ -71,6 +76,8 @@ class Settings(BaseSettings):
         "sqlite_path",
         "store",
         "jwt_secret",
+        "jwt_issuer",
+        "jwt_audience",
         mode="before",
     )
     @classmethod
@@ -119,6 +126,10 @@ class Settings(BaseSettings):
     @property
     def sqlite_file(self) -> Path:
         return self.sqlite_path if self.sqlite_path is not None else default_sqlite_path()
+
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        return tuple(o.strip() for o in self.cors_allow_origins.split(",") if o.strip())
 
     @property
     def tz(self) -> ZoneInfo:

@@ -5,11 +5,15 @@ from finance_agent.domain.usecases.create_collection_reminder import CreateColle
 from finance_agent.domain.usecases.detect_anomalies import DetectAnomaliesUC
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.domain.usecases.list_actions import ListActionsUC
+from finance_agent.domain.usecases.overdue_customers import ListOverdueCustomersUC
+from finance_agent.domain.usecases.sales_history import GetSalesHistoryUC
 
 __all__ = [
     "CashflowForecastUC",
     "CreateCollectionReminderUC",
     "DetectAnomaliesUC",
     "GetKPIsUC",
+    "GetSalesHistoryUC",
     "ListActionsUC",
+    "ListOverdueCustomersUC",
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from finance_agent.domain.errors import NotFoundError, ValidationError
+from finance_agent.domain.errors import ConflictError, NotFoundError, ValidationError
 from finance_agent.domain.models import COLLECTION_REMINDER, AgentAction
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared.clock import today as default_today
@@ -35,8 +37,25 @@ def _parse_remind_date(value: date | str | None, today: date) -> date:
     return value
 
 
+def reminder_id(customer_id: str, invoice_id: str | None, remind_date: date) -> str:
+    """The same reminder (customer, invoice, date) always gets the same id, so the store's
+    conditional write records it once however many times, or how concurrently, it is sent."""
+    natural_key = f"{customer_id}|{invoice_id or ''}|{remind_date.isoformat()}"
+    return "rem-" + hashlib.sha256(natural_key.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    action: AgentAction
+    created: bool  # False: the same reminder was already recorded
+
+    @property
+    def action_id(self) -> str:
+        return self.action.action_id
+
+
 class CreateCollectionReminderUC:
-    """Record a reminder to collect what a customer owes; returns the recorded action."""
+    """Record a reminder to collect what a customer owes, once per customer, invoice and date."""
 
     def __init__(
         self, repo: FinanceRepository, *, today: Callable[[], date] = default_today
@@ -50,7 +69,7 @@ class CreateCollectionReminderUC:
         performed_by: str,
         invoice_id: str | None = None,
         remind_date: date | str | None = None,
-    ) -> AgentAction:
+    ) -> ReminderOutcome:
         _check_id("customer_id", customer_id)
         if invoice_id is not None:
             _check_id("invoice_id", invoice_id)
@@ -67,10 +86,15 @@ class CreateCollectionReminderUC:
             "remind_date": when.isoformat(),
             "amount_past_due": str(customer.past_due),
         }
-        action_id = self._repo.create_agent_action(
-            COLLECTION_REMINDER, payload, performed_by.strip()
-        )
-        created = self._repo.get_agent_action(action_id)
-        if created is None:  # pragma: no cover - a store that loses a write it just acknowledged
+        action_id = reminder_id(customer_id, invoice_id, when)
+        try:
+            self._repo.create_agent_action(
+                COLLECTION_REMINDER, payload, performed_by.strip(), action_id=action_id
+            )
+            created = True
+        except ConflictError:
+            created = False
+        action = self._repo.get_agent_action(action_id)
+        if action is None:  # pragma: no cover - a store that loses a write it acknowledged
             raise NotFoundError(f"action {action_id} not found after it was recorded")
-        return created
+        return ReminderOutcome(action=action, created=created)

@@ -1,0 +1,85 @@
+"""Request and response models of the HTTP API (the OpenAPI document is generated from them).
+
+Query models are validated from API Gateway's ``queryStringParameters`` (strings); unknown
+parameters are refused so a typo (``limt=5``) is a 400, not a silent default.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.period import MAX_PERIOD_DAYS
+
+PERIOD_PATTERN = r"^last_[0-9]{1,3}d$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _period(default: str) -> str:
+    description = f"last_<N>d: the N days ending today inclusive, N from 1 to {MAX_PERIOD_DAYS}"
+    return Field(default, pattern=PERIOD_PATTERN, description=description)  # type: ignore[no-any-return]
+
+
+class KPIQuery(ApiModel):
+    period: str = _period("last_30d")
+
+
+class CashflowQuery(ApiModel):
+    horizon: int = Field(30, ge=1, le=365, description="days to forecast after today")
+
+
+class AnomaliesQuery(ApiModel):
+    period: str = _period("last_60d")
+    threshold: float = Field(
+        2.0, gt=0, le=10, description="|z-score| at or above which a day is flagged"
+    )
+
+
+class SalesQuery(ApiModel):
+    days: int = Field(120, ge=1, le=365, description="days of history ending today")
+
+
+class ARAgingQuery(ApiModel):
+    min_days_overdue: int = Field(
+        0,
+        ge=0,
+        le=3650,
+        description=(
+            "only customers owing something at least this many days past due "
+            "(0: every customer; 61: more than 60 days overdue)"
+        ),
+    )
+
+
+class ListActionsQuery(ApiModel):
+    limit: int = Field(50, ge=1, le=100, description="actions per page")
+    next_token: str | None = Field(
+        None, min_length=1, max_length=512, description="next_token of the previous page"
+    )
+
+
+class ReminderBody(ApiModel):
+    customer_id: str = Field(pattern=ID_PATTERN, description="customer to remind")
+    invoice_id: str | None = Field(None, pattern=ID_PATTERN, description="invoice concerned")
+    remind_date: date | None = Field(
+        None, description="YYYY-MM-DD, today to a year ahead; default today"
+    )
+
+
+class SalesSeries(ApiModel):
+    start_date: date
+    end_date: date
+    currency: str
+    days: list[SalesDay]
+
+
+class ARAgingList(ApiModel):
+    currency: str
+    min_days_overdue: int
+    customers: list[ARAging]

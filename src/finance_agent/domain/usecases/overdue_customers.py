@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from finance_agent.domain.errors import ValidationError
+from finance_agent.domain.models import ARAging
+from finance_agent.domain.ports import FinanceRepository
+
+MAX_DAYS_OVERDUE = 3650
+
+
+def _owed_at_least(row: ARAging, min_days_overdue: int) -> Decimal:
+    """What the customer owes in buckets at least ``min_days_overdue`` days past due.
+
+    A bucket counts when the day count falls inside it or before it: 61 counts the 61-90
+    and over-90 buckets, 45 counts 31-60 and older.
+    """
+    buckets = (
+        (0, row.current),
+        (1, row.days_1_30),
+        (31, row.days_31_60),
+        (61, row.days_61_90),
+        (91, row.days_over_90),
+    )
+    first = max(i for i, (low, _) in enumerate(buckets) if low <= min_days_overdue)
+    return sum((amount for _, amount in buckets[first:]), Decimal(0))
+
+
+class ListOverdueCustomersUC:
+    """Customers' receivables aging, the most overdue (over 60 days) first."""
+
+    def __init__(self, repo: FinanceRepository) -> None:
+        self._repo = repo
+
+    def execute(self, min_days_overdue: int = 0) -> list[ARAging]:
+        if isinstance(min_days_overdue, bool) or not 0 <= min_days_overdue <= MAX_DAYS_OVERDUE:
+            raise ValidationError(
+                "min_days_overdue", f"must be an integer from 0 to {MAX_DAYS_OVERDUE}"
+            )
+        rows = [
+            row
+            for row in self._repo.get_ar_aging()
+            if min_days_overdue == 0 or _owed_at_least(row, min_days_overdue) > 0
+        ]
+        return sorted(rows, key=lambda r: (-r.over_60, -r.total, r.customer_id))

@@ -1,0 +1,154 @@
+"""The route table: every front door (Lambda, local server, OpenAPI, agent tools) reads it.
+
+Handlers are dotted strings so that reading the table imports no handler module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from finance_agent.adapters.http import schemas
+from finance_agent.domain.models import (
+    ActionPage,
+    AgentAction,
+    AnomalyReport,
+    CashflowForecast,
+    KPIs,
+)
+from finance_agent.shared.auth import ACTIONS_SCOPE
+
+HANDLERS = "finance_agent.adapters.handlers"
+
+
+@dataclass(frozen=True)
+class Route:
+    operation_id: str
+    method: str
+    path: str
+    handler: str
+    response_model: type[BaseModel]
+    summary: str
+    description: str
+    query_model: type[BaseModel] | None = None
+    body_model: type[BaseModel] | None = None
+    scope: str | None = None
+    is_tool: bool = True
+    success_status: int = 200
+    # POST routes that honour an Idempotency-Key header.
+    idempotent: bool = False
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def load_handler(self) -> Any:
+        module_name, _, attribute = self.handler.rpartition(".")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        operation_id="get_kpis",
+        method="GET",
+        path="/agent/tools/kpis",
+        handler=f"{HANDLERS}.get_kpis.handler",
+        query_model=schemas.KPIQuery,
+        response_model=KPIs,
+        summary="Financial KPIs of a period",
+        description=(
+            "Revenue, gross margin, accounts receivable total and over 60 days for the period, "
+            "with the previous period of the same length for comparison."
+        ),
+    ),
+    Route(
+        operation_id="cashflow_forecast",
+        method="GET",
+        path="/agent/tools/cashflow",
+        handler=f"{HANDLERS}.cashflow_forecast.handler",
+        query_model=schemas.CashflowQuery,
+        response_model=CashflowForecast,
+        summary="Cash-flow forecast",
+        description=(
+            "Expected daily cash inflow from sales for each day of the horizon, with the daily "
+            "average and the total."
+        ),
+    ),
+    Route(
+        operation_id="detect_anomalies",
+        method="GET",
+        path="/agent/tools/anomalies",
+        handler=f"{HANDLERS}.detect_anomalies.handler",
+        query_model=schemas.AnomaliesQuery,
+        response_model=AnomalyReport,
+        summary="Unusual sales days",
+        description="Days of the period whose revenue is far from the mean, with z-scores.",
+    ),
+    Route(
+        operation_id="get_sales",
+        method="GET",
+        path="/agent/tools/sales",
+        handler=f"{HANDLERS}.get_sales.handler",
+        query_model=schemas.SalesQuery,
+        response_model=schemas.SalesSeries,
+        summary="Daily sales history",
+        description="Revenue and cost of goods sold per day, oldest first.",
+    ),
+    Route(
+        operation_id="get_ar_aging",
+        method="GET",
+        path="/agent/tools/ar-aging",
+        handler=f"{HANDLERS}.get_ar_aging.handler",
+        query_model=schemas.ARAgingQuery,
+        response_model=schemas.ARAgingList,
+        summary="Receivables aging per customer",
+        description=(
+            "What each customer owes by days past due, the most overdue (over 60 days) first."
+        ),
+    ),
+    Route(
+        operation_id="create_collection_reminder",
+        method="POST",
+        path="/agent/actions/collection-reminder",
+        handler=f"{HANDLERS}.create_collection_reminder.handler",
+        body_model=schemas.ReminderBody,
+        response_model=AgentAction,
+        scope=ACTIONS_SCOPE,
+        success_status=201,
+        idempotent=True,
+        summary="Record a collection reminder",
+        description=(
+            "Records a reminder to collect what a customer owes. The same reminder (customer, "
+            "invoice, date) is recorded once: posting it again answers 200 with the existing "
+            "action. An Idempotency-Key header makes a retry return the first response."
+        ),
+    ),
+    Route(
+        operation_id="list_actions",
+        method="GET",
+        path="/agent/actions",
+        handler=f"{HANDLERS}.list_actions.handler",
+        query_model=schemas.ListActionsQuery,
+        response_model=ActionPage,
+        summary="Recent agent actions",
+        description="Recorded actions, newest first, a page at a time (next_token).",
+    ),
+)
+
+_BY_ID = {route.operation_id: route for route in ROUTES}
+_BY_KEY = {route.route_key: route for route in ROUTES}
+
+
+def route_by_id(operation_id: str) -> Route:
+    return _BY_ID[operation_id]
+
+
+def find_route(method: str, path: str) -> Route | None:
+    return _BY_KEY.get(f"{method.upper()} {path}")
+
+
+def tool_routes() -> tuple[Route, ...]:
+    return tuple(route for route in ROUTES if route.is_tool)

@@ -1,0 +1,149 @@
+"""Who is calling: claims from API Gateway's JWT authorizer, or a Bearer token verified here.
+
+On AWS the HTTP API's JWT authorizer has verified the token before the handler runs; its
+claims arrive in ``requestContext.authorizer.jwt.claims`` as strings (arrays as
+``"[a b]"``), scopes in ``jwt.scopes`` (a list, or null) or the ``scope``/``scp`` claim.
+Where no authorizer ran (the local server, a deployment without one), the Bearer token is
+verified here with JWT_SECRET and JWT_ALGORITHM. There is no anonymous access.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from finance_agent.domain.errors import ForbiddenError, UnauthorizedError
+from finance_agent.shared.settings import get_settings
+
+ACTIONS_SCOPE = "agent:actions"
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A verified caller."""
+
+    principal: str
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    claims: Mapping[str, Any] = field(default_factory=dict)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def _split_scopes(value: Any) -> set[str]:
+    """Scopes from a list, a space-separated string, or API Gateway's "[a b]" array text."""
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple):
+        return {str(v) for v in value if str(v)}
+    text = str(value).strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return {part for part in text.replace(",", " ").split() if part}
+
+
+def _authorizer_jwt(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    context = event.get("requestContext") or {}
+    authorizer = context.get("authorizer") if isinstance(context, Mapping) else None
+    jwt_context = authorizer.get("jwt") if isinstance(authorizer, Mapping) else None
+    if isinstance(jwt_context, Mapping) and isinstance(jwt_context.get("claims"), Mapping):
+        return jwt_context
+    return None
+
+
+def _bearer_token(event: Mapping[str, Any]) -> str | None:
+    headers = event.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        return None
+    value = next((v for k, v in headers.items() if str(k).lower() == "authorization"), None)
+    if not isinstance(value, str):
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def verify_token(token: str) -> dict[str, Any]:
+    """Claims of a token signed with JWT_SECRET; anything else is UnauthorizedError."""
+    import jwt  # PyJWT: loaded only where tokens are verified in-process
+
+    settings = get_settings()
+    if settings.jwt_secret is None:
+        raise UnauthorizedError("bearer tokens cannot be verified: JWT_SECRET is not configured")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[settings.jwt_algorithm],  # pinned: "none" and others are refused
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
+        )
+    except jwt.ExpiredSignatureError:
+        raise UnauthorizedError("the bearer token has expired") from None
+    except jwt.PyJWTError:
+        raise UnauthorizedError("the bearer token is not valid") from None
+    return claims
+
+
+def get_claims_from_event(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The verified claims of the caller, or None when there is no identity at all.
+
+    Raises UnauthorizedError for a token that is present but fails verification.
+    """
+    jwt_context = _authorizer_jwt(event)
+    if jwt_context is not None:
+        return dict(jwt_context["claims"])
+    token = _bearer_token(event)
+    return verify_token(token) if token is not None else None
+
+
+def _principal(claims: Mapping[str, Any]) -> str | None:
+    for name in ("email", "username", "cognito:username", "preferred_username", "sub"):
+        value = claims.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def authenticate(event: Mapping[str, Any]) -> Identity:
+    """The verified identity of the caller; UnauthorizedError when there is none."""
+    claims = get_claims_from_event(event)
+    if claims is None:
+        raise UnauthorizedError("a bearer token is required")
+    principal = _principal(claims)
+    if principal is None:
+        raise UnauthorizedError("the token names no subject")
+    jwt_context = _authorizer_jwt(event)
+    scopes = _split_scopes(claims.get("scope")) | _split_scopes(claims.get("scp"))
+    if jwt_context is not None:
+        scopes |= _split_scopes(jwt_context.get("scopes"))
+    return Identity(principal=principal, scopes=frozenset(scopes), claims=claims)
+
+
+def check_scope(identity: Identity, scope: str) -> None:
+    if not identity.has_scope(scope):
+        raise ForbiddenError(f"this action requires the {scope} scope")
+
+
+def require_scope(scope: str) -> Callable[[Handler], Handler]:
+    """Decorator for ``handler(event, context)``: 401 without identity, 403 without ``scope``."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def wrapper(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            from finance_agent.shared import responses
+
+            try:
+                check_scope(authenticate(event), scope)
+            except UnauthorizedError as exc:
+                return responses.unauthorized(exc.message)
+            except ForbiddenError as exc:
+                return responses.forbidden(exc.message)
+            return handler(event, context)
+
+        return wrapper
+
+    return decorate
