@@ -1,0 +1,208 @@
+"""The seed tool against a real SQLite store: counts, reruns, KPI records and the command.
+
+Expected KPI figures are summed here straight from the stored rows with Decimal, not
+through the product's KPI code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from finance_agent.domain.models import KPISnapshot
+from finance_agent.domain.ports import FinanceRepository
+from finance_agent.domain.usecases.detect_anomalies import DetectAnomaliesUC
+from finance_agent.shared import clock
+from finance_agent.tools.seed_data import WriteCount, generate, main, seed
+
+TODAY = date(2025, 1, 31)
+
+
+def _stored_counts(repo: FinanceRepository, today: date = TODAY) -> tuple[int, int, int, int]:
+    kpis = [repo.get_kpis(f"last_{n}d") for n in (30, 60, 90)]
+    return (
+        len(repo.get_ar_aging()),
+        len(repo.get_sales_series(365, end=today)),
+        sum(snap is not None for snap in kpis),
+        len(repo.list_agent_actions(limit=100).items),
+    )
+
+
+def _margin(revenue: Decimal, cogs: Decimal) -> Decimal:
+    if revenue == 0:
+        return Decimal(0)
+    return ((revenue - cogs) / revenue).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _assert_kpis_match_stored_rows(repo: FinanceRepository, today: date) -> None:
+    customers = repo.get_ar_aging()
+    ar_total = Decimal(0)
+    ar_over_60 = Decimal(0)
+    for row in customers:
+        old = row.days_61_90 + row.days_over_90
+        ar_total += row.current + row.days_1_30 + row.days_31_60 + old
+        ar_over_60 += old
+    for days in (30, 60, 90):
+        snap = repo.get_kpis(f"last_{days}d")
+        assert isinstance(snap, KPISnapshot)
+        assert snap.computed_for == today
+        start = today - timedelta(days=days - 1)
+        rows = repo.get_sales_series(days * 2, end=today)
+        current = [r for r in rows if r.date >= start]
+        previous = [r for r in rows if r.date < start]
+        revenue = sum((r.revenue for r in current), Decimal(0))
+        cogs = sum((r.cogs for r in current), Decimal(0))
+        prev_revenue = sum((r.revenue for r in previous), Decimal(0))
+        prev_cogs = sum((r.cogs for r in previous), Decimal(0))
+        assert snap.kpis.revenue == revenue
+        assert snap.kpis.gross_margin == _margin(revenue, cogs)
+        assert snap.kpis.previous.revenue == prev_revenue
+        assert snap.kpis.previous.gross_margin == _margin(prev_revenue, prev_cogs)
+        assert snap.kpis.ar_total == ar_total
+        assert snap.kpis.ar_over_60 == ar_over_60
+
+
+def test_seed_writes_the_whole_data_set(sqlite_repo: FinanceRepository) -> None:
+    report = seed(sqlite_repo, 42, TODAY, currency="USD")
+    assert report.customers == WriteCount(written=50, present=0)
+    assert report.sales == WriteCount(written=120, present=0)
+    assert report.kpis == WriteCount(written=3, present=0)
+    assert report.actions == WriteCount(written=10, present=0)
+    assert _stored_counts(sqlite_repo) == (50, 120, 3, 10)
+
+
+def test_stored_records_are_the_generated_ones(sqlite_repo: FinanceRepository) -> None:
+    seed(sqlite_repo, 42, TODAY, currency="USD")
+    data = generate(42, TODAY, "USD")
+    assert tuple(sqlite_repo.get_ar_aging()) == data.customers
+    assert tuple(sqlite_repo.get_sales_series(120, end=TODAY)) == data.sales
+    assert tuple(sqlite_repo.get_kpis(s.kpis.period) for s in data.kpis) == data.kpis
+    stored = sqlite_repo.list_agent_actions(limit=100).items
+    assert [a.action_id for a in stored] == [f"action-{n:03d}" for n in range(10, 0, -1)]
+    by_id = {spec.action_id: spec for spec in data.actions}
+    for action in stored:
+        spec = by_id[action.action_id]
+        assert action.payload == spec.payload
+        assert action.created_at == spec.created_at
+        assert action.performed_by == spec.performed_by
+
+
+def test_running_twice_duplicates_nothing(sqlite_repo: FinanceRepository) -> None:
+    seed(sqlite_repo, 42, TODAY, currency="USD")
+    first_actions = sqlite_repo.list_agent_actions(limit=100).items
+    again = seed(sqlite_repo, 42, TODAY, currency="USD")
+    assert again.customers == WriteCount(written=0, present=50)
+    assert again.sales == WriteCount(written=0, present=120)
+    assert again.kpis == WriteCount(written=0, present=3)
+    assert again.actions == WriteCount(written=0, present=10)
+    assert _stored_counts(sqlite_repo) == (50, 120, 3, 10)
+    assert sqlite_repo.list_agent_actions(limit=100).items == first_actions
+
+
+def test_kpi_records_equal_sums_of_the_stored_rows(sqlite_repo: FinanceRepository) -> None:
+    seed(sqlite_repo, 42, TODAY, currency="USD")
+    _assert_kpis_match_stored_rows(sqlite_repo, TODAY)
+
+
+def test_kpi_records_stay_true_when_a_later_run_leaves_older_days(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    # The first run's oldest days remain and fall inside last_90d's previous period.
+    seed(sqlite_repo, 42, TODAY, currency="USD")
+    later = TODAY + timedelta(days=5)
+    report = seed(sqlite_repo, 42, later, currency="USD")
+    assert report.kpis.written == 3
+    assert len(sqlite_repo.get_sales_series(365, end=later)) == 125
+    _assert_kpis_match_stored_rows(sqlite_repo, later)
+
+
+def test_stored_sales_show_the_injected_days_to_the_detector(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    report = seed(sqlite_repo, 42, TODAY, currency="USD")
+    found = DetectAnomaliesUC(sqlite_repo, today=lambda: TODAY, currency="USD").execute()
+    by_date = {a.date: a for a in found.anomalies}
+    for injected in report.injected:
+        assert injected.date in by_date
+        expected = "spike" if injected.sigmas > 0 else "drop"
+        assert by_date[injected.date].direction == expected
+
+
+def test_progress_reports_one_line_per_stage(sqlite_repo: FinanceRepository) -> None:
+    lines: list[str] = []
+    seed(sqlite_repo, 3, TODAY, currency="USD", progress=lines.append)
+    assert [line.split(":")[0] for line in lines] == [
+        "customers",
+        "sales days",
+        "KPI records",
+        "actions",
+    ]
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def _store_from_settings() -> FinanceRepository:
+    from finance_agent.bootstrap import get_repo
+
+    return get_repo()
+
+
+def test_main_seeds_the_configured_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--seed", "7", "--today", "2025-01-31"]) == 0
+    out = capsys.readouterr().out
+    assert "customers: 50 written, 0 already present" in out
+    assert "unusual days injected:" in out
+    repo = _store_from_settings()
+    assert _stored_counts(repo) == (50, 120, 3, 10)
+    assert tuple(repo.get_sales_series(120, end=TODAY)) == generate(7, TODAY).sales
+
+    assert main(["--seed", "7", "--today", "2025-01-31"]) == 0
+    out = capsys.readouterr().out
+    assert "actions: 0 written, 10 already present" in out
+    assert _stored_counts(repo) == (50, 120, 3, 10)
+
+
+def test_main_defaults_to_todays_date(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    assert main([]) == 0
+    assert "sales ending 2025-01-31" in capsys.readouterr().out
+    assert _stored_counts(_store_from_settings()) == (50, 120, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--today", "2025-02-30"], "--today"),
+        (["--today", "20250131"], "--today"),
+        (["--today", "yesterday"], "--today"),
+        (["--seed", "forty-two"], "--seed"),
+        (["--colour", "blue"], "--colour"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(
+    argv: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert flag in lines[0]
+
+
+def test_bad_configuration_exits_1_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from finance_agent.shared.settings import get_settings
+
+    monkeypatch.setenv("CURRENCY", "dollars")
+    get_settings.cache_clear()
+    assert main(["--today", "2025-01-31"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert "CURRENCY" in lines[0]
