@@ -10,6 +10,7 @@ from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
     ARAging,
+    IdempotencyRecord,
     KPISnapshot,
     SalesDay,
 )
@@ -79,4 +80,24 @@ class FinanceRepository(Protocol):
         ``before`` is the ``next_token`` of the previous page (an opaque keyset cursor); a
         token that is not one raises ``ValidationError`` on field ``next_token``.
         """
+        ...
+
+    # -- idempotency records (``IDEMP#<key>``) --
+    def claim_idempotency_key(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
+        """Store ``record`` unless an unexpired record has its key; return that record then.
+
+        None means the caller now owns the key. Atomic: of concurrent claims, one wins.
+        """
+        ...
+
+    def get_idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        """The unexpired record of ``key``, or None."""
+        ...
+
+    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
+        """Mark the claimed ``key`` completed with the response to replay."""
+        ...
+
+    def release_idempotency_key(self, key: str) -> None:
+        """Forget ``key`` (its first request failed), so a retry runs again."""
         ...

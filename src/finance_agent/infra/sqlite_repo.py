@@ -23,6 +23,7 @@ from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
     ARAging,
+    IdempotencyRecord,
     KPIs,
     KPISnapshot,
     SalesDay,
@@ -57,7 +58,19 @@ CREATE TABLE IF NOT EXISTS agent_actions (
 );
 CREATE INDEX IF NOT EXISTS {ACTIONS_INDEX}
     ON agent_actions (created_at DESC, action_id DESC);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+    status_code INTEGER, response_body TEXT, expires_at TEXT NOT NULL
+) WITHOUT ROWID;
 """
+# One statement, so of two concurrent claims exactly one inserts (or takes over an expired
+# record); the loser's statement changes nothing and it reads the winner's record.
+CLAIM_SQL = (
+    "INSERT INTO idempotency VALUES (:key, :fingerprint, :status, NULL, NULL, :expires_at)"
+    " ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint,"
+    " status = excluded.status, status_code = NULL, response_body = NULL,"
+    " expires_at = excluded.expires_at WHERE idempotency.expires_at <= :now"
+)
 LIST_ACTIONS_SQL = "SELECT * FROM agent_actions ORDER BY created_at DESC, action_id DESC LIMIT ?"
 # A row-value comparison, so SQLite seeks into the index instead of filtering a scan.
 LIST_ACTIONS_BEFORE_SQL = (
@@ -258,3 +271,45 @@ class SqliteRepo:
             last = rows[limit - 1]
             next_token = action_keys.encode_cursor(last["created_at"], last["action_id"])
         return ActionPage(items=[self._action(r) for r in rows[:limit]], next_token=next_token)
+
+    # -- idempotency records --
+    @staticmethod
+    def _idempotency(row: sqlite3.Row) -> IdempotencyRecord:
+        return IdempotencyRecord(
+            key=row["key"],
+            fingerprint=row["fingerprint"],
+            status=row["status"],
+            status_code=row["status_code"],
+            response_body=row["response_body"],
+            expires_at=action_keys.parse_timestamp(row["expires_at"]),
+        )
+
+    def claim_idempotency_key(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
+        now = action_keys.sortable_timestamp(clock.now_utc())
+        params = {
+            "key": record.key,
+            "fingerprint": record.fingerprint,
+            "status": record.status,
+            "expires_at": action_keys.sortable_timestamp(record.expires_at),
+            "now": now,
+        }
+        with self._errors(), self._conn() as conn:
+            if conn.execute(CLAIM_SQL, params).rowcount == 1:
+                return None
+            row = conn.execute("SELECT * FROM idempotency WHERE key = ?", (record.key,)).fetchone()
+        return self._idempotency(row)
+
+    def get_idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        now = action_keys.sortable_timestamp(clock.now_utc())
+        rows = self._read("SELECT * FROM idempotency WHERE key = ? AND expires_at > ?", (key, now))
+        return self._idempotency(rows[0]) if rows else None
+
+    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
+        self._write(
+            "UPDATE idempotency SET status = 'completed', status_code = ?, response_body = ?"
+            " WHERE key = ?",
+            [(status_code, response_body, key)],
+        )
+
+    def release_idempotency_key(self, key: str) -> None:
+        self._write("DELETE FROM idempotency WHERE key = ?", [(key,)])

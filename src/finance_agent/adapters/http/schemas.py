@@ -23,7 +23,7 @@ class ApiModel(BaseModel):
 
 def _period(default: str) -> str:
     description = f"last_<N>d: the N days ending today inclusive, N from 1 to {MAX_PERIOD_DAYS}"
-    return Field(default, pattern=PERIOD_PATTERN, description=description)  # type: ignore[no-any-return]
+    return Field(default, pattern=PERIOD_PATTERN, description=description)
 
 
 class KPIQuery(ApiModel):

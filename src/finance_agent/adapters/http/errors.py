@@ -1,0 +1,42 @@
+"""Domain errors to HTTP responses: the one place a status code is chosen for an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from finance_agent.domain import errors
+from finance_agent.shared import responses
+from finance_agent.shared.responses import Response
+
+
+def validation_details(exc: PydanticValidationError, prefix: str = "") -> list[dict[str, Any]]:
+    """pydantic's report as DESIGN.md's ``[{"field", "rule"}]``."""
+    details = []
+    for item in exc.errors(include_url=False):
+        loc = ".".join(str(part) for part in item["loc"])
+        field = f"{prefix}.{loc}" if prefix and loc else (loc or prefix or "body")
+        rule = "is not a known parameter" if item["type"] == "extra_forbidden" else item["msg"]
+        details.append({"field": field, "rule": rule})
+    return details
+
+
+def invalid_input(details: list[dict[str, Any]]) -> Response:
+    summary = "; ".join(f"{d['field']}: {d['rule']}" for d in details)
+    return responses.bad_request(f"invalid input: {summary}", details)
+
+
+def error_response(exc: errors.DomainError, request_id: str) -> Response:
+    if isinstance(exc, errors.ValidationError):
+        return invalid_input([{"field": i.field, "rule": i.rule} for i in exc.issues])
+    if isinstance(exc, errors.UnauthorizedError):
+        return responses.unauthorized(exc.message)
+    if isinstance(exc, errors.ForbiddenError):
+        return responses.forbidden(exc.message)
+    if isinstance(exc, errors.NotFoundError):
+        return responses.not_found(exc.message)
+    if isinstance(exc, errors.ConflictError):
+        return responses.conflict(exc.message)
+    # StoreError and anything new: the caller cannot fix it; the log has the details.
+    return responses.server_error(request_id=request_id)

@@ -1,0 +1,95 @@
+"""Idempotency-Key handling for POST routes: a retried request returns the first response.
+
+The record lives in the store (``IDEMP#<key>``, conditional write, expiry), so retries
+that land on different Lambda instances agree. Keys are scoped to the caller and the
+route; the same key with a different body is a 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from finance_agent.bootstrap import get_repo
+from finance_agent.domain.errors import ConflictError, ValidationError
+from finance_agent.domain.models import IdempotencyRecord
+from finance_agent.shared.clock import now_utc
+from finance_agent.shared.responses import Response, cors_headers
+
+if TYPE_CHECKING:
+    from finance_agent.adapters.http.endpoint import ApiRequest
+    from finance_agent.routes import Route
+
+KEY_HEADER = "idempotency-key"
+RECORD_TTL = timedelta(hours=24)
+# How long a retry waits for the first request, still running, to finish.
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.05
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _check_key(key: str) -> str:
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise ValidationError("Idempotency-Key", "must be 1 to 255 printable characters")
+    return key
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    return {
+        "statusCode": record.status_code,
+        "headers": {
+            "content-type": "application/json",
+            "idempotent-replayed": "true",
+            **cors_headers(),
+        },
+        "body": record.response_body,
+        "isBase64Encoded": False,
+    }
+
+
+def run_idempotent(
+    route: Route, request: ApiRequest[Any, Any], produce: Callable[[], Response]
+) -> Response:
+    """Run ``produce`` once per (caller, route, key); replay its response to retries."""
+    key = _check_key(request.headers[KEY_HEADER])
+    record_key = _digest(request.identity.principal, route.route_key, key)
+    body = request.body.model_dump(mode="json") if request.body is not None else None
+    fingerprint = _digest(json.dumps(body, sort_keys=True, separators=(",", ":")))
+    repo = get_repo()
+    existing = repo.claim_idempotency_key(
+        IdempotencyRecord(
+            key=record_key, fingerprint=fingerprint, expires_at=now_utc() + RECORD_TTL
+        )
+    )
+    if existing is None:
+        try:
+            response = produce()
+        except BaseException:
+            repo.release_idempotency_key(record_key)
+            raise
+        if 200 <= response["statusCode"] < 300:
+            repo.complete_idempotency_key(record_key, response["statusCode"], response["body"])
+        else:
+            # A refused request changed nothing; the client may fix it and retry with the key.
+            repo.release_idempotency_key(record_key)
+        return response
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        if existing.fingerprint != fingerprint:
+            raise ConflictError("this Idempotency-Key was already used with a different request")
+        if existing.status == "completed":
+            return _replay(existing)
+        if time.monotonic() >= deadline:
+            raise ConflictError("a request with this Idempotency-Key is still in progress")
+        time.sleep(POLL_SECONDS)
+        latest = repo.get_idempotency_record(record_key)
+        if latest is None:  # the first request failed and released the key: take it over
+            return run_idempotent(route, request, produce)
+        existing = latest
