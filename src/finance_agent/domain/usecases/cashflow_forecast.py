@@ -8,7 +8,7 @@ from finance_agent.domain.errors import ValidationError
 from finance_agent.domain.models import CashflowForecast, ForecastPoint
 from finance_agent.domain.money import to_money
 from finance_agent.domain.ports import FinanceRepository
-from finance_agent.shared.clock import today as default_today
+from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
 MAX_HORIZON_DAYS = 365
@@ -33,12 +33,13 @@ class CashflowForecastUC:
         repo: FinanceRepository,
         *,
         window_days: int = SMA_WINDOW_DAYS,
-        today: Callable[[], date] = default_today,
+        today: Callable[[], date] | None = None,
         currency: str | None = None,
     ) -> None:
         self._repo = repo
         self._window = window_days
-        self._today = today
+        # Looked up when built, not when imported, so a replaced clock is honoured.
+        self._today = today or clock.today
         self._currency = currency
 
     def execute(self, horizon_days: int = 30) -> CashflowForecast:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from finance_agent.domain.errors import ConflictError, NotFoundError, ValidationError
 from finance_agent.domain.models import COLLECTION_REMINDER, AgentAction
 from finance_agent.domain.ports import FinanceRepository
-from finance_agent.shared.clock import today as default_today
+from finance_agent.shared import clock
 
 MAX_DAYS_AHEAD = 365
 ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -57,11 +57,10 @@ class ReminderOutcome:
 class CreateCollectionReminderUC:
     """Record a reminder to collect what a customer owes, once per customer, invoice and date."""
 
-    def __init__(
-        self, repo: FinanceRepository, *, today: Callable[[], date] = default_today
-    ) -> None:
+    def __init__(self, repo: FinanceRepository, *, today: Callable[[], date] | None = None) -> None:
         self._repo = repo
-        self._today = today
+        # Looked up when built, not when imported, so a replaced clock is honoured.
+        self._today = today or clock.today
 
     def execute(
         self,

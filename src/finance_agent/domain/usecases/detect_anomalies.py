@@ -10,7 +10,7 @@ from finance_agent.domain.models import Anomaly, AnomalyReport
 from finance_agent.domain.money import to_money
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
-from finance_agent.shared.clock import today as default_today
+from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
 MAX_THRESHOLD = 10.0
@@ -38,12 +38,13 @@ class DetectAnomaliesUC:
         repo: FinanceRepository,
         threshold: float = 2.0,
         *,
-        today: Callable[[], date] = default_today,
+        today: Callable[[], date] | None = None,
         currency: str | None = None,
     ) -> None:
         self._repo = repo
         self._threshold = validate_threshold(threshold)
-        self._today = today
+        # Looked up when built, not when imported, so a replaced clock is honoured.
+        self._today = today or clock.today
         self._currency = currency
 
     def execute(self, period: str = "last_60d") -> AnomalyReport:

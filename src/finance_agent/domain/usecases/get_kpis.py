@@ -7,7 +7,7 @@ from finance_agent.domain.kpi_math import compute_kpis
 from finance_agent.domain.models import KPIs
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
-from finance_agent.shared.clock import today as default_today
+from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
 
@@ -18,11 +18,12 @@ class GetKPIsUC:
         self,
         repo: FinanceRepository,
         *,
-        today: Callable[[], date] = default_today,
+        today: Callable[[], date] | None = None,
         currency: str | None = None,
     ) -> None:
         self._repo = repo
-        self._today = today
+        # Looked up when built, not when imported, so a replaced clock is honoured.
+        self._today = today or clock.today
         self._currency = currency
 
     def execute(self, period: str = "last_30d") -> KPIs:

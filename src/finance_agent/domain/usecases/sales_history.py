@@ -7,17 +7,16 @@ from finance_agent.domain.errors import ValidationError
 from finance_agent.domain.models import SalesDay
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.domain.ports import FinanceRepository
-from finance_agent.shared.clock import today as default_today
+from finance_agent.shared import clock
 
 
 class GetSalesHistoryUC:
     """Daily sales of the last ``days`` days ending today, oldest first."""
 
-    def __init__(
-        self, repo: FinanceRepository, *, today: Callable[[], date] = default_today
-    ) -> None:
+    def __init__(self, repo: FinanceRepository, *, today: Callable[[], date] | None = None) -> None:
         self._repo = repo
-        self._today = today
+        # Looked up when built, not when imported, so a replaced clock is honoured.
+        self._today = today or clock.today
 
     def execute(self, days: int = 120) -> tuple[date, date, list[SalesDay]]:
         if isinstance(days, bool) or not 1 <= days <= MAX_PERIOD_DAYS:
