@@ -7,6 +7,7 @@ item they cannot turn into a model; the repository logs its key and skips it.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -15,8 +16,16 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import pydantic
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from finance_agent.domain.models import AgentAction, ARAging, KPIs, KPISnapshot, SalesDay
+from finance_agent.domain.models import (
+    AgentAction,
+    ARAging,
+    IdempotencyRecord,
+    KPIs,
+    KPISnapshot,
+    SalesDay,
+)
 from finance_agent.infra.action_keys import parse_timestamp, sortable_timestamp
+from finance_agent.infra.dynamo_table import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
@@ -55,6 +64,10 @@ def ar_pk(customer_id: str) -> str:
 
 def action_pk(action_id: str) -> str:
     return f"ACTION#{action_id}"
+
+
+def idempotency_pk(key: str) -> str:
+    return f"IDEMP#{key}"
 
 
 def action_sort_key(created_at: str, action_id: str) -> str:
@@ -199,3 +212,38 @@ def payload_from_store(value: Any) -> Any:
     if isinstance(value, list):
         return [payload_from_store(item) for item in value]
     return value
+
+
+# -- idempotency records --
+# ``expires_at`` is whole epoch seconds for DynamoDB's TTL, which deletes within days of it;
+# ``expires_ts`` is the exact instant, which reads and claims compare against.
+EXPIRES_TS = "expires_ts"
+
+
+def idempotency_item(record: IdempotencyRecord) -> Item:
+    values: dict[str, Any] = {
+        "pk": idempotency_pk(record.key),
+        "key": record.key,
+        "fingerprint": record.fingerprint,
+        "status": record.status,
+        EXPIRES_TS: sortable_timestamp(record.expires_at),
+        TTL_ATTRIBUTE: math.ceil(record.expires_at.timestamp()),
+    }
+    if record.status_code is not None:
+        values["status_code"] = record.status_code
+    if record.response_body is not None:
+        values["response_body"] = record.response_body
+    return _encode(values)
+
+
+def idempotency_from_item(item: Mapping[str, Any]) -> IdempotencyRecord:
+    values = _pick(
+        _decode(item), ("key", "fingerprint", "status", "status_code", "response_body", EXPIRES_TS)
+    )
+    try:
+        values["expires_at"] = parse_timestamp(values.pop(EXPIRES_TS))
+    except (KeyError, TypeError, ValueError):
+        raise MalformedItem(f"bad or missing attributes: {EXPIRES_TS}") from None
+    if isinstance(values.get("status_code"), Decimal):
+        values["status_code"] = int(values["status_code"])
+    return _model(IdempotencyRecord, values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Final
 
+from finance_agent.domain.errors import StoreError
 from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
@@ -77,22 +78,33 @@ def ensure_table(client: DynamoDBClient, table_name: str) -> bool:
     """Create the table unless it exists, wait until it is ACTIVE, enable TTL.
 
     Returns whether this call created it. Safe to run twice, or by two processes at once.
+    SDK failures (no credentials, no permission, timeout) raise ``StoreError``.
     """
-    created = False
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
-        client.describe_table(TableName=table_name)
-    except client.exceptions.ResourceNotFoundException:
-        try:
-            client.create_table(**table_definition(table_name))
-            created = True
-        except client.exceptions.ResourceInUseException:
-            pass  # another process created it between our describe and create
-    # Real tables take seconds to become ACTIVE (up to 5 minutes here); local ones are instant.
-    waiter = client.get_waiter("table_exists")
-    waiter.wait(TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 150})
-    _enable_ttl(client, table_name)
+        created = _create_if_missing(client, table_name)
+        # Real tables take seconds to become ACTIVE (allowed 5 minutes); local ones are instant.
+        waiter = client.get_waiter("table_exists")
+        waiter.wait(TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 150})
+        _enable_ttl(client, table_name)
+    except (BotoCoreError, ClientError) as exc:
+        raise StoreError(f"could not create DynamoDB table {table_name}: {exc}") from exc
     logger.bind(table=table_name, created=created).info("table ready")
     return created
+
+
+def _create_if_missing(client: DynamoDBClient, table_name: str) -> bool:
+    try:
+        client.describe_table(TableName=table_name)
+        return False
+    except client.exceptions.ResourceNotFoundException:
+        pass
+    try:
+        client.create_table(**table_definition(table_name))
+    except client.exceptions.ResourceInUseException:
+        return False  # another process created it between our describe and create
+    return True
 
 
 def _enable_ttl(client: DynamoDBClient, table_name: str) -> None:
