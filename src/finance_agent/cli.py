@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -110,6 +111,25 @@ def _cmd_init_table(_: argparse.Namespace) -> None:
     print(f"DynamoDB table {settings.table_name} {state} and is active.")
 
 
+def _cmd_serve(args: argparse.Namespace) -> None:
+    from finance_agent.adapters.local_server.serve import run_server
+
+    run_server(args.host, args.port)
+
+
+def _cmd_openapi(_: argparse.Namespace) -> None:
+    from finance_agent.openapi import build_openapi
+
+    print(json.dumps(build_openapi(), indent=2))
+
+
+def _port_flag(text: str) -> int:
+    port = _int_flag(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, got {port}")
+    return port
+
+
 def _int_flag(text: str) -> int:
     try:
         return int(text)
@@ -165,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init-table", help="create the DynamoDB table if it does not exist")
     p.set_defaults(func=_cmd_init_table)
+
+    p = sub.add_parser("serve", help="run the HTTP API on this machine, with demo data")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_port_flag, default=8000, help="port (default 8000; 0: any)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
+    p.set_defaults(func=_cmd_openapi)
     return parser
 
 

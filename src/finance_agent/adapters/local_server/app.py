@@ -1,0 +1,195 @@
+"""The local server: the route table behind Starlette, playing API Gateway HTTP API.
+
+For each request it does what API Gateway does before a Lambda runs: answers CORS
+preflight, matches the route (404 for an unknown path, 405 for another method), verifies
+the Bearer token as the JWT authorizer would and puts the claims where API Gateway puts
+them, then builds the v2 event and calls the route's handler in a worker thread. The
+handler's v2 response becomes the HTTP response.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as HttpRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from finance_agent.adapters.http.errors import invalid_input
+from finance_agent.adapters.local_server.events import LocalContext, build_event, claims_context
+from finance_agent.domain.errors import UnauthorizedError
+from finance_agent.routes import ROUTES, Route
+from finance_agent.shared import responses
+from finance_agent.shared.auth import verify_token
+from finance_agent.shared.log import logger
+
+# API Gateway's payload limit; the handlers apply their own, smaller one.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+OPENAPI_PATH = "/openapi.json"
+
+
+def to_http(result: Any, request_id: str, origin: str | None = None) -> Response:
+    """A Lambda's v2 response as an HTTP response, read the way API Gateway reads it."""
+    if not isinstance(result, Mapping) or "statusCode" not in result:
+        # Payload v2: anything without a statusCode is a 200 JSON body.
+        result = {"statusCode": 200, "body": json.dumps(result), "isBase64Encoded": False}
+    headers = {str(k).lower(): str(v) for k, v in (result.get("headers") or {}).items()}
+    headers.setdefault("content-type", "application/json")
+    for name, value in responses.cors_headers(origin).items():
+        headers.setdefault(name, value)
+    headers.setdefault("x-request-id", request_id)
+    headers["apigw-requestid"] = request_id
+    body = result.get("body") or ""
+    content = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    response = Response(content, status_code=int(result["statusCode"]), headers=headers)
+    for cookie in result.get("cookies") or []:
+        response.raw_headers.append((b"set-cookie", str(cookie).encode("latin-1")))
+    return response
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("a bearer token is required")
+    return token.strip()
+
+
+@cache
+def _handler(route: Route) -> Any:
+    return route.load_handler()
+
+
+async def _read_body(request: Request) -> bytes | None:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _invoke(route: Route, request: Request) -> Response:
+    request_id = str(uuid.uuid4())
+    origin = request.headers.get("origin")
+    try:
+        # Like the JWT authorizer: refused before the handler runs, which never sees it.
+        claims = verify_token(_bearer(request))
+    except UnauthorizedError as exc:
+        logger.info("request refused", route=route.route_key, status=401, request_id=request_id)
+        return to_http(responses.unauthorized(exc.message), request_id, origin)
+    body = await _read_body(request)
+    if body is None:
+        rule = f"must be at most {MAX_REQUEST_BYTES} bytes"
+        return to_http(invalid_input([{"field": "body", "rule": rule}]), request_id, origin)
+    event = build_event(request, body, route.route_key, request_id=request_id)
+    event["requestContext"]["authorizer"] = claims_context(claims)
+    result = await run_in_threadpool(_handler(route), event, LocalContext(request_id))
+    return to_http(result, request_id, origin)
+
+
+def _method_not_allowed(request: Request, allowed: str) -> Response:
+    message = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
+    error = responses.error(405, "method_not_allowed", message, headers={"allow": allowed})
+    return to_http(error, str(uuid.uuid4()), request.headers.get("origin"))
+
+
+class _PathEndpoint:
+    """Every method of one path: its route's, or a 405 naming the allowed ones.
+
+    An ASGI app rather than a function, so Starlette passes it every method.
+    """
+
+    def __init__(self, by_method: dict[str, Route]) -> None:
+        self.by_method = by_method
+        self.allowed = ", ".join(sorted(by_method))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        route = self.by_method.get(request.method.upper())
+        if route is None:
+            response = _method_not_allowed(request, self.allowed)
+        else:
+            response = await _invoke(route, request)
+        await response(scope, receive, send)
+
+
+async def _index(request: Request) -> Response:
+    body = {
+        "name": "finance-agent",
+        "openapi": OPENAPI_PATH,
+        "authentication": "Authorization: Bearer <token>",
+        "routes": [route.route_key for route in ROUTES],
+    }
+    return to_http(responses.ok(body), str(uuid.uuid4()), request.headers.get("origin"))
+
+
+async def _openapi(request: Request) -> Response:
+    request_id, origin = str(uuid.uuid4()), request.headers.get("origin")
+    try:
+        from finance_agent.openapi import build_openapi
+    except ImportError:  # pragma: no cover - only while the module is being written
+        return to_http(responses.not_found("no OpenAPI document yet"), request_id, origin)
+    document = build_openapi(server_url=str(request.base_url).rstrip("/"))
+    return to_http(responses.ok(document), request_id, origin)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's routing errors (no such path, method of a fixed route) in our format."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    if status == 405:
+        allowed = (exc.headers or {}).get("Allow", "GET") if isinstance(exc, HTTPException) else ""
+        return _method_not_allowed(request, allowed)
+    message = f"no route for {request.method} {request.url.path}"
+    return to_http(responses.not_found(message), str(uuid.uuid4()), request.headers.get("origin"))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    request_id = str(uuid.uuid4())
+    logger.opt(exception=exc).error("unhandled error in the local server", request_id=request_id)
+    error = responses.server_error(request_id=request_id)
+    return to_http(error, request_id, request.headers.get("origin"))
+
+
+class _Preflight:
+    """Answers CORS preflight on any path without auth, as the HTTP API's CORS setting does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            request = Request(scope)
+            origin = request.headers.get("origin")
+            if origin and request.headers.get("access-control-request-method"):
+                headers = responses.cors_headers(origin)
+                await Response(status_code=204, headers=headers)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app() -> Starlette:
+    """The local API: one HTTP route per path of the route table, plus / and /openapi.json."""
+    by_path: dict[str, dict[str, Route]] = {}
+    for route in ROUTES:
+        by_path.setdefault(route.path, {})[route.method] = route
+    http_routes = [
+        HttpRoute("/", _index, methods=["GET"]),
+        HttpRoute(OPENAPI_PATH, _openapi, methods=["GET"]),
+    ]
+    http_routes += [HttpRoute(path, _PathEndpoint(m)) for path, m in by_path.items()]
+    return Starlette(
+        routes=http_routes,
+        middleware=[Middleware(_Preflight)],
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )

@@ -1,0 +1,162 @@
+"""``finance-agent serve``: the product on one machine, ready to try.
+
+Before serving it makes sure there is a JWT secret (one made for this run when JWT_SECRET
+is unset), that the store holds current demo data (seeded when empty, moved to today when
+it is the demo data set and its sales stop before today), and prints the URL, a token and
+curl commands that work as printed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from finance_agent.bootstrap import get_repo
+from finance_agent.domain.ports import FinanceRepository
+from finance_agent.shared import clock
+from finance_agent.shared.auth import ACTIONS_SCOPE
+from finance_agent.shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import socket
+
+# The seed tool's first sample action: its presence marks the store as the demo data set.
+DEMO_MARKER_ACTION = "action-001"
+TOKEN_LIFETIME = timedelta(days=1)
+LOCAL_SUBJECT = "local-user"
+LOCAL_EMAIL = "local@finance-agent.local"
+Progress = Callable[[str], object]
+
+
+def _say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def ensure_jwt_secret() -> bool:
+    """Make a JWT secret for this run when none is configured; True when one was made.
+
+    It goes where settings read it from (the JWT_SECRET variable of this process), so the
+    settings stay the one reader of the configuration and every check uses the same secret.
+    """
+    if get_settings().jwt_secret is not None:
+        return False
+    os.environ["JWT_SECRET"] = secrets.token_urlsafe(32)
+    get_settings.cache_clear()
+    return True
+
+
+def prepare_store(repo: FinanceRepository, today: date, progress: Progress = _say) -> str | None:
+    """Seed an empty store, or move the demo data set to ``today``; say what was done."""
+    from finance_agent.tools.seed_data import seed
+
+    latest = repo.latest_sales_date()
+    if latest is None:
+        progress("The store is empty: writing the demo data set...")
+    elif latest < today and repo.get_agent_action(DEMO_MARKER_ACTION) is not None:
+        progress(f"The demo data ends {latest.isoformat()}: extending it to {today.isoformat()}...")
+    else:
+        return None
+    report = seed(repo, today=today, progress=lambda line: progress(f"  {line}"))
+    return f"demo data through {report.today.isoformat()}"
+
+
+def mint_token(settings: Settings, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A token for the local user with the ``agent:actions`` scope, signed with JWT_SECRET."""
+    import jwt
+
+    if settings.jwt_secret is None:
+        raise ValueError("no JWT secret to sign with")
+    now = clock.now_utc()
+    claims: dict[str, object] = {
+        "sub": LOCAL_SUBJECT,
+        "email": LOCAL_EMAIL,
+        "scope": ACTIONS_SCOPE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+    }
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    secret = settings.jwt_secret.get_secret_value()
+    return jwt.encode(claims, secret, algorithm=settings.jwt_algorithm)
+
+
+def public_url(host: str, port: int) -> str:
+    """The URL to print: a wildcard bind address is reached through the loopback one."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def _reminder_customer(repo: FinanceRepository) -> str | None:
+    customers = repo.get_ar_aging()
+    overdue = [c for c in customers if c.days_over_90 > 0 or c.days_61_90 > 0]
+    chosen = overdue or customers
+    return chosen[0].customer_id if chosen else None
+
+
+def curl_examples(url: str, customer_id: str | None) -> list[str]:
+    # -w adds the newline JSON bodies lack, so the next prompt starts on its own line.
+    auth = "-w '\\n' -H \"Authorization: Bearer $TOKEN\""
+    lines = [
+        f"curl -s {auth} {shlex.quote(url + '/agent/tools/kpis?period=last_30d')}",
+        f"curl -s {auth} {shlex.quote(url + '/agent/tools/anomalies?period=last_60d')}",
+    ]
+    if customer_id is not None:
+        body = f'{{"customer_id": "{customer_id}", "invoice_id": "INV-DEMO-1"}}'
+        lines.append(
+            f"curl -s -X POST {auth} -H 'Content-Type: application/json'"
+            f" -H 'Idempotency-Key: demo-reminder-1' -d {shlex.quote(body)}"
+            f" {shlex.quote(url + '/agent/actions/collection-reminder')}"
+        )
+    return lines
+
+
+def banner(
+    url: str, settings: Settings, token: str, generated: bool, customer_id: str | None
+) -> str:
+    hours = int(TOKEN_LIFETIME.total_seconds() // 3600)
+    if generated:
+        origin = "No JWT_SECRET is set, so this run made one: tokens end with the server."
+    else:
+        origin = "Tokens are verified with your JWT_SECRET."
+    lines = [
+        "",
+        f"finance-agent API: {url}",
+        f"  store: {settings.store_kind}"
+        + (f" ({settings.sqlite_file})" if settings.store_kind == "sqlite" else ""),
+        f"  OpenAPI document: {url}/openapi.json",
+        "",
+        f"Every route needs 'Authorization: Bearer <token>' ({settings.jwt_algorithm}). {origin}",
+        f"A token for {LOCAL_EMAIL} with the {ACTIONS_SCOPE} scope, valid {hours} hours:",
+        "",
+        f"  export TOKEN={shlex.quote(token)}",
+        "",
+        "Try:",
+        *(f"  {line}" for line in curl_examples(url, customer_id)),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Prepare secret and store, print how to use the API, and serve until interrupted."""
+    import uvicorn
+
+    from finance_agent.adapters.local_server.app import create_app
+
+    generated = ensure_jwt_secret()
+    settings = get_settings()
+    repo = get_repo()
+    prepare_store(repo, clock.today())
+    config = uvicorn.Config(
+        create_app(), host=host, port=port, log_level=settings.log_level.lower()
+    )
+    sock: socket.socket = config.bind_socket()  # exits with uvicorn's message if taken
+    url = public_url(host, int(sock.getsockname()[1]))
+    _say(banner(url, settings, mint_token(settings), generated, _reminder_customer(repo)))
+    uvicorn.Server(config).run(sockets=[sock])
