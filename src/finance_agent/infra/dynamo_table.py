@@ -42,12 +42,13 @@ GLOBAL_SECONDARY_INDEXES: Final[tuple[dict[str, Any], ...]] = (
     },
 )
 
-# Retries with botocore's standard mode (exponential backoff with jitter, throttling and
-# transient errors); timeouts short enough that a Lambda reports a stuck call in time.
+# Retries with botocore's standard mode (exponential backoff with jitter on throttling and
+# transient errors). Worst case 3 x (2 s + 5 s) plus backoff stays under API Gateway's 29 s,
+# so a stuck call becomes our 5xx with a request id rather than the gateway's bare 504.
 CLIENT_CONFIG: Final[dict[str, Any]] = {
-    "retries": {"mode": "standard", "max_attempts": 5},
-    "connect_timeout": 3,
-    "read_timeout": 10,
+    "retries": {"mode": "standard", "max_attempts": 3},
+    "connect_timeout": 2,
+    "read_timeout": 5,
     "tcp_keepalive": True,
 }
 
