@@ -36,7 +36,8 @@ class FinanceRepository(Protocol):
     def get_sales_series(self, days: int, end: date | None = None) -> list[SalesDay]:
         """Stored days among the ``days`` days ending ``end`` (default today), oldest first.
 
-        Days with no record are absent, not zero.
+        Days with no record are absent, not zero. ``days`` < 1 raises ``ValidationError``
+        on field ``days``.
         """
         ...
 
@@ -68,6 +69,9 @@ class FinanceRepository(Protocol):
     ) -> str:
         """Record a new action and return its id (generated unless given).
 
+        ``payload`` holds JSON values only (strings, ints, bools, None, lists, dicts); floats
+        and Decimals are refused with ``ValidationError``: money goes in as text.
+
         Never overwrites: an existing ``action_id`` raises ``ConflictError``.
         """
         ...
@@ -75,7 +79,7 @@ class FinanceRepository(Protocol):
     def get_agent_action(self, action_id: str) -> AgentAction | None: ...
 
     def list_agent_actions(self, limit: int = 50, before: str | None = None) -> ActionPage:
-        """Up to ``limit`` actions, newest first.
+        """Up to ``limit`` actions (1 to 100, else ``ValidationError`` on ``limit``), newest first.
 
         ``before`` is the ``next_token`` of the previous page (an opaque keyset cursor); a
         token that is not one raises ``ValidationError`` on field ``next_token``.
@@ -95,7 +99,10 @@ class FinanceRepository(Protocol):
         ...
 
     def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
-        """Mark the claimed ``key`` completed with the response to replay."""
+        """Mark the claimed ``key`` completed with the response to replay.
+
+        A key that is not claimed (released or expired) is left alone: nothing is created.
+        """
         ...
 
     def release_idempotency_key(self, key: str) -> None:

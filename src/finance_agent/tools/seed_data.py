@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import product
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from finance_agent.domain.errors import ConflictError, DomainError
 from finance_agent.domain.kpi_math import compute_kpis
@@ -323,31 +323,27 @@ def generate(
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _write_customers(repo: FinanceRepository, rows: Sequence[ARAging]) -> WriteCount:
-    stored = {row.customer_id: row for row in repo.get_ar_aging()}
-    changed = [row for row in rows if stored.get(row.customer_id) != row]
-    if changed:
-        repo.put_ar_aging(changed)
-    return WriteCount(written=len(changed), present=len(rows) - len(changed))
+def _write_changed(stored: dict[Any, Any], rows: Sequence[Any], key: str) -> tuple[list[Any], int]:
+    changed = [row for row in rows if stored.get(getattr(row, key)) != row]
+    return changed, len(rows) - len(changed)
 
 
-def _write_sales(repo: FinanceRepository, days: Sequence[SalesDay], today: date) -> WriteCount:
-    stored = {day.date: day for day in repo.get_sales_series(SALES_DAYS, end=today)}
-    changed = [day for day in days if stored.get(day.date) != day]
-    if changed:
-        repo.put_sales_days(changed)
-    return WriteCount(written=len(changed), present=len(days) - len(changed))
+def _write_kpis(
+    repo: FinanceRepository,
+    today: date,
+    currency: str,
+    sales: Sequence[SalesDay],
+    customers: Sequence[ARAging],
+) -> WriteCount:
+    """Cache records computed from the store's records as they are after this run.
 
-
-def _write_kpis(repo: FinanceRepository, today: date, currency: str) -> WriteCount:
-    """Cache records computed from what the store holds once sales and customers are written.
-
-    On an empty store that is exactly the generated data set's snapshots; on a store with
-    older days or other customers too, it is still what GetKPIsUC would compute today, so the
-    cache never disagrees with the computation.
+    ``sales`` and ``customers`` are what the store held before, updated with what was just
+    written: computed here rather than read back, because DynamoDB's index is eventually
+    consistent and a read right after the write could miss some of it. On an empty store that
+    is exactly the generated data set; with older days or other customers it is still what
+    GetKPIsUC computes today, so the cache never disagrees with the computation.
     """
-    sales = repo.get_sales_series(2 * max(KPI_PERIOD_DAYS), end=today)
-    snapshots = kpi_snapshots(today, sales, repo.get_ar_aging(), currency)
+    snapshots = kpi_snapshots(today, sales, customers, currency)
     written = 0
     for snapshot in snapshots:
         if repo.get_kpis(snapshot.kpis.period) != snapshot:
@@ -390,11 +386,30 @@ def seed(
     day = today if today is not None else clock.today()
     data = generate(seed, day, currency or get_settings().currency)
     report = progress if progress is not None else (lambda _line: None)
-    customers = _write_customers(repo, data.customers)
+    # Read once before writing: what changed is written, and the KPI cache is computed from
+    # these records updated with the new ones (see _write_kpis).
+    stored_customers = {row.customer_id: row for row in repo.get_ar_aging()}
+    history = 2 * max(KPI_PERIOD_DAYS)
+    stored_sales = {d.date: d for d in repo.get_sales_series(max(history, SALES_DAYS), end=day)}
+    changed_customers, present = _write_changed(stored_customers, data.customers, "customer_id")
+    if changed_customers:
+        repo.put_ar_aging(changed_customers)
+    customers = WriteCount(written=len(changed_customers), present=present)
     report(_describe("customers", customers))
-    sales = _write_sales(repo, data.sales, day)
+    changed_days, present = _write_changed(stored_sales, data.sales, "date")
+    if changed_days:
+        repo.put_sales_days(changed_days)
+    sales = WriteCount(written=len(changed_days), present=present)
     report(_describe("sales days", sales))
-    kpis = _write_kpis(repo, day, data.currency)
+    stored_customers.update((row.customer_id, row) for row in data.customers)
+    stored_sales.update((d.date, d) for d in data.sales)
+    kpis = _write_kpis(
+        repo,
+        day,
+        data.currency,
+        sorted(stored_sales.values(), key=lambda d: d.date),
+        sorted(stored_customers.values(), key=lambda r: r.customer_id),
+    )
     report(_describe("KPI records", kpis))
     actions = _write_actions(repo, data.actions)
     report(_describe("actions", actions))
