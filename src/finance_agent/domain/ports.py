@@ -69,8 +69,9 @@ class FinanceRepository(Protocol):
     ) -> str:
         """Record a new action and return its id (generated unless given).
 
-        ``payload`` holds JSON values only (strings, ints, bools, None, lists, dicts); floats
-        and Decimals are refused with ``ValidationError``: money goes in as text.
+        ``payload`` holds JSON values only (strings, numbers, bools, None, lists, dicts); NaN,
+        infinities, Decimals and other objects are refused with ``ValidationError``. Money
+        goes in as text, so no amount is ever rounded through a float.
 
         Never overwrites: an existing ``action_id`` raises ``ConflictError``.
         """
