@@ -7,6 +7,7 @@ folder, JWT_SECRET set or not), exactly as a user starts it; it is stopped by PI
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +64,12 @@ class LocalServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM to this PID: uvicorn shuts down cleanly
+            # Ctrl+C, as a user stops it (uvicorn shuts down cleanly); Windows has no SIGINT
+            # for another process, so it is terminated there.
+            if sys.platform == "win32":
+                self.process.terminate()
+            else:
+                self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -102,7 +108,6 @@ def start_server(folder: Path, env: dict[str, str] | None = None) -> LocalServer
             stdout=out,
             stderr=err,
             env=child_env,
-            cwd=folder,
         )
     server = LocalServer(
         url=f"http://127.0.0.1:{port}",

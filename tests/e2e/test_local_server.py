@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -181,6 +182,22 @@ def test_openapi_document_describes_every_route(
     for route in ROUTES:
         assert route.method.lower() in document["paths"][route.path]
     assert server.url in json.dumps(document.get("servers", []))
+
+
+def test_the_openapi_command_prints_the_document_the_server_serves(
+    anonymous: httpx.Client,
+) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "finance_agent.cli", "openapi"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    document = json.loads(printed.stdout)
+    served = anonymous.get("/openapi.json").json()
+    assert document["paths"] == served["paths"]
+    assert document["components"] == served["components"]
 
 
 def test_the_root_points_to_the_openapi_document(anonymous: httpx.Client) -> None:
@@ -474,3 +491,12 @@ def test_a_store_that_is_not_the_demo_is_left_alone(
     running = server_factory("own-data", {"JWT_SECRET": SECRET})
     assert running.repo().latest_sales_date() == last
     assert running.repo().get_ar_aging() == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no Ctrl+C for another process on Windows")
+def test_ctrl_c_stops_the_server_cleanly(server_factory: ServerFactory) -> None:
+    running = server_factory("ctrl-c", {"JWT_SECRET": SECRET})
+    running.stop()
+    assert running.process.returncode == 0
+    assert "Traceback" not in running.stderr()
+    assert "Server stopped." in running.stdout()

@@ -8,6 +8,7 @@ curl commands that work as printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shlex
@@ -23,6 +24,8 @@ from finance_agent.shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import socket
+
+    from finance_agent.tools.seed_data import SeedReport
 
 # The seed tool's first sample action: its presence marks the store as the demo data set.
 DEMO_MARKER_ACTION = "action-001"
@@ -49,8 +52,10 @@ def ensure_jwt_secret() -> bool:
     return True
 
 
-def prepare_store(repo: FinanceRepository, today: date, progress: Progress = _say) -> str | None:
-    """Seed an empty store, or move the demo data set to ``today``; say what was done."""
+def prepare_store(
+    repo: FinanceRepository, today: date, progress: Progress = _say
+) -> SeedReport | None:
+    """Seed an empty store, or move the demo data set to ``today``; None when left alone."""
     from finance_agent.tools.seed_data import seed
 
     latest = repo.latest_sales_date()
@@ -60,8 +65,7 @@ def prepare_store(repo: FinanceRepository, today: date, progress: Progress = _sa
         progress(f"The demo data ends {latest.isoformat()}: extending it to {today.isoformat()}...")
     else:
         return None
-    report = seed(repo, today=today, progress=lambda line: progress(f"  {line}"))
-    return f"demo data through {report.today.isoformat()}"
+    return seed(repo, today=today, progress=lambda line: progress(f"  {line}"))
 
 
 def mint_token(settings: Settings, lifetime: timedelta = TOKEN_LIFETIME) -> str:
@@ -159,4 +163,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
     sock: socket.socket = config.bind_socket()  # exits with uvicorn's message if taken
     url = public_url(host, int(sock.getsockname()[1]))
     _say(banner(url, settings, mint_token(settings), generated, _reminder_customer(repo)))
-    uvicorn.Server(config).run(sockets=[sock])
+    # On Ctrl+C uvicorn shuts down cleanly, then re-raises the signal: no traceback for that.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
+    _say("Server stopped.")
