@@ -136,14 +136,6 @@ def test_a_remind_date_in_the_past_too_far_or_garbled_is_a_400(
     assert action_count() == ACTION_COUNT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ReminderBody.remind_date is a lax pydantic date validated from a parsed dict, so a "
-        "JSON number (Unix seconds at midnight UTC) and an ISO datetime with a zero time are "
-        "taken as dates although the documented format is YYYY-MM-DD"
-    ),
-)
 @pytest.mark.parametrize("form", ["unix-seconds", "datetime-text"])
 def test_a_remind_date_not_written_as_yyyy_mm_dd_is_a_400(
     api: Api, debtor: ARAging, form: str
@@ -199,14 +191,6 @@ def test_a_body_over_64_kib_is_a_400(api: Api, debtor: ARAging) -> None:
     assert reply.error_fields() == ["body"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "endpoint._parse_body compares len(body) with MAX_BODY_BYTES while the body is still a "
-        "str, so it counts characters: 30,000 three-byte characters (90 KB) pass the 64 KiB "
-        "byte limit and the body is parsed"
-    ),
-)
 def test_a_body_over_64_kib_of_utf8_bytes_is_refused_as_too_large(
     api: Api, debtor: ARAging
 ) -> None:

@@ -13,13 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from finance_agent.shared.settings import get_settings
+from finance_agent.shared.settings import SettingsError, get_settings
 
 Response = dict[str, Any]
 
 ALLOWED_HEADERS = "Authorization,Content-Type,Idempotency-Key"
 ALLOWED_METHODS = "GET,POST,OPTIONS"
-EXPOSED_HEADERS = "X-Request-Id"
+EXPOSED_HEADERS = "X-Request-Id,Idempotent-Replayed"
 
 
 def _default(value: object) -> object:
@@ -41,7 +41,10 @@ def to_json(data: Any) -> str:
 
 def cors_headers(origin: str | None = None) -> dict[str, str]:
     """CORS headers for ``origin`` (the request's Origin header), from CORS_ALLOW_ORIGINS."""
-    allowed = get_settings().cors_origins
+    try:
+        allowed = get_settings().cors_origins
+    except SettingsError:
+        allowed = ()  # a broken configuration allows no origin; the error is reported elsewhere
     headers = {
         "access-control-allow-headers": ALLOWED_HEADERS,
         "access-control-allow-methods": ALLOWED_METHODS,
@@ -50,9 +53,11 @@ def cors_headers(origin: str | None = None) -> dict[str, str]:
     }
     if "*" in allowed:
         headers["access-control-allow-origin"] = "*"
-    elif origin is not None and origin in allowed:
-        headers["access-control-allow-origin"] = origin
+    else:
+        # The answer depends on the Origin header, so caches must key on it either way.
         headers["vary"] = "Origin"
+        if origin is not None and origin in allowed:
+            headers["access-control-allow-origin"] = origin
     return headers
 
 

@@ -65,9 +65,12 @@ def _request_id(event: Mapping[str, Any], context: Any) -> str:
 
 
 def _parse_query(route: Route, event: Mapping[str, Any]) -> Any:
-    if route.query_model is None:
-        return None
     params = event.get("queryStringParameters") or {}
+    if route.query_model is None:
+        if params:  # a typo'd or misplaced parameter is an error, not silently ignored
+            rule = "is not a known parameter"
+            raise _InvalidInput([{"field": str(name), "rule": rule} for name in sorted(params)])
+        return None
     try:
         return route.query_model.model_validate(dict(params))
     except PydanticValidationError as exc:
@@ -84,7 +87,8 @@ def _parse_body(route: Route, event: Mapping[str, Any]) -> Any:
         data = base64.b64decode(raw, validate=True) if event.get("isBase64Encoded") else raw
     except (binascii.Error, ValueError):
         raise ValidationError("body", "must be valid base64 when isBase64Encoded") from None
-    if len(data) > MAX_BODY_BYTES:
+    size = len(data.encode()) if isinstance(data, str) else len(data)
+    if size > MAX_BODY_BYTES:
         raise ValidationError("body", f"must be at most {MAX_BODY_BYTES} bytes")
     try:
         parsed = json.loads(data)

@@ -6,15 +6,27 @@ parameters are refused so a typo (``limt=5``) is a 400, not a silent default.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from finance_agent.domain.models import ARAging, SalesDay
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 
 PERIOD_PATTERN = r"^last_[0-9]{1,3}d$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` text: pydantic would also take timestamps and datetimes."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class ApiModel(BaseModel):
@@ -67,7 +79,7 @@ class ListActionsQuery(ApiModel):
 class ReminderBody(ApiModel):
     customer_id: str = Field(pattern=ID_PATTERN, description="customer to remind")
     invoice_id: str | None = Field(None, pattern=ID_PATTERN, description="invoice concerned")
-    remind_date: date | None = Field(
+    remind_date: IsoDate | None = Field(
         None, description="YYYY-MM-DD, today to a year ahead; default today"
     )
 
