@@ -295,15 +295,6 @@ def test_valid_callers_with_arbitrary_queries_and_bodies(
     _check(route, event, route.load_handler()(event, None))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "endpoint: a query parameter with an empty name (?=x, queryStringParameters "
-        '{"": "x"}) is a 400 whose details name field "" on routes without a query model '
-        '(endpoint._parse_query) and field "body" on routes with one '
-        "(errors.validation_details falls back to 'body' for an empty loc)"
-    ),
-)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_an_empty_parameter_name_is_named(route: Route, seeded: list[str]) -> None:
     auth = ({"authorization": f"Bearer {_valid(ACTIONS_SCOPE)}"}, None)

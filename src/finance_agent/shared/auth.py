@@ -18,6 +18,7 @@ from finance_agent.domain.errors import ForbiddenError, UnauthorizedError
 from finance_agent.shared.settings import get_settings
 
 ACTIONS_SCOPE = "agent:actions"
+MAX_PRINCIPAL_LENGTH = 254  # an email address's limit; performed_by holds it
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -116,6 +117,8 @@ def authenticate(event: Mapping[str, Any]) -> Identity:
     principal = _principal(claims)
     if principal is None:
         raise UnauthorizedError("the token names no subject")
+    if len(principal) > MAX_PRINCIPAL_LENGTH:
+        raise UnauthorizedError("the token's identity is too long")
     jwt_context = _authorizer_jwt(event)
     scopes = _split_scopes(claims.get("scope")) | _split_scopes(claims.get("scp"))
     if jwt_context is not None:

@@ -66,6 +66,8 @@ def _request_id(event: Mapping[str, Any], context: Any) -> str:
 
 def _parse_query(route: Route, event: Mapping[str, Any]) -> Any:
     params = event.get("queryStringParameters") or {}
+    if "" in params:  # "?=x": there is no name to report, so say so
+        raise _InvalidInput([{"field": "query", "rule": "parameter names must not be empty"}])
     if route.query_model is None:
         if params:  # a typo'd or misplaced parameter is an error, not silently ignored
             rule = "is not a known parameter"
