@@ -105,7 +105,9 @@ def _cmd_init_table(_: argparse.Namespace) -> None:
     from finance_agent.infra.dynamo_table import create_client, ensure_table
 
     settings = get_settings()
-    client = create_client(settings.aws_region, settings.dynamodb_endpoint_url)
+    client = create_client(
+        settings.aws_region, settings.dynamodb_endpoint_url, profile=settings.aws_profile
+    )
     created = ensure_table(client, settings.table_name)
     state = "created" if created else "already exists"
     print(f"DynamoDB table {settings.table_name} {state} and is active.")
