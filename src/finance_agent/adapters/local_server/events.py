@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,10 +19,13 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from finance_agent.adapters.http.v2_events import claim_text, claims_context
+
 ACCOUNT_ID = "local"
 API_ID = "local"
 STAGE = "$default"
 FUNCTION_NAME = "finance-agent-local"
+__all__ = ["LocalContext", "build_event", "claim_text", "claims_context"]
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -38,33 +40,6 @@ class LocalContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000
-
-
-def claim_text(value: Any) -> str:
-    """One claim value as API Gateway's JWT authorizer passes it: always a string.
-
-    Its text follows Go's formatting: numbers as written, ``true``/``false``, arrays as
-    ``"[a b]"`` and objects as ``"map[k:v]"`` (keys sorted).
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + " ".join(claim_text(item) for item in value) + "]"
-    if isinstance(value, Mapping):
-        items = sorted((str(k), claim_text(v)) for k, v in value.items())
-        return "map[" + " ".join(f"{k}:{v}" for k, v in items) + "]"
-    return str(value)
-
-
-def claims_context(claims: Mapping[str, Any]) -> dict[str, Any]:
-    """``requestContext.authorizer`` after API Gateway's JWT authorizer accepted ``claims``."""
-    return {"jwt": {"claims": {str(k): claim_text(v) for k, v in claims.items()}, "scopes": None}}
 
 
 def _joined(pairs: list[tuple[str, str]]) -> dict[str, str]:
