@@ -69,3 +69,21 @@ class ForbiddenError(DomainError):
     """A verified caller without the permission the operation needs (HTTP 403)."""
 
     code = "forbidden"
+
+
+class RateLimitedError(DomainError):
+    """An upstream service (the model, the agent) asks us to slow down (HTTP 429)."""
+
+    code = "rate_limited"
+
+
+class UpstreamError(DomainError):
+    """An upstream service failed or refused in a way the caller cannot fix (HTTP 502)."""
+
+    code = "bad_gateway"
+
+
+class UnavailableError(DomainError):
+    """An upstream service is not reachable or timed out (HTTP 503)."""
+
+    code = "service_unavailable"

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
     ARAging,
+    ChatTurn,
     IdempotencyRecord,
     KPISnapshot,
     SalesDay,
 )
 
 MAX_ACTIONS_PAGE = 100
+CHAT_TURNS_KEPT = 20
+CHAT_TTL = timedelta(days=1)
 
 
 class FinanceRepository(Protocol):
@@ -108,4 +111,25 @@ class FinanceRepository(Protocol):
 
     def release_idempotency_key(self, key: str) -> None:
         """Forget ``key`` (its first request failed), so a retry runs again."""
+        ...
+
+    # -- chat history (``CHAT#<owner>#<session_id>``) --
+    def get_chat_history(self, owner: str, session_id: str) -> list[ChatTurn]:
+        """The session's kept turns, oldest first; [] when unknown or expired.
+
+        Sessions belong to their ``owner`` (the verified caller): another caller using the
+        same session id sees nothing of it.
+        """
+        ...
+
+    def append_chat_turns(
+        self,
+        owner: str,
+        session_id: str,
+        turns: Sequence[ChatTurn],
+        *,
+        keep: int = CHAT_TURNS_KEPT,
+        ttl: timedelta = CHAT_TTL,
+    ) -> None:
+        """Add ``turns`` to the session, keep only the last ``keep``, expire ``ttl`` after now."""
         ...

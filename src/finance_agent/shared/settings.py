@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     agent_id: str | None = None
     agent_alias_id: str | None = None
+    # The chat: a Bedrock model with tools when set (and no agent); offline otherwise.
+    bedrock_model_id: str | None = None
+    bedrock_guardrail_id: str | None = None
+    bedrock_guardrail_version: str | None = None
+    chat_max_output_tokens: int = Field(default=1024, ge=64, le=8192)
+    # HMAC key that signs the caller's identity in a Bedrock agent's session attributes.
+    session_signing_secret: SecretStr | None = None
     # ``None`` means "decided by ENV": sqlite for local, dynamodb elsewhere.
     store: StoreKind | None = None
     sqlite_path: Path | None = None
@@ -72,6 +79,10 @@ class Settings(BaseSettings):
         "aws_profile",
         "agent_id",
         "agent_alias_id",
+        "bedrock_model_id",
+        "bedrock_guardrail_id",
+        "bedrock_guardrail_version",
+        "session_signing_secret",
         "dynamodb_endpoint_url",
         "sqlite_path",
         "store",

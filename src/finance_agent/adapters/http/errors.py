@@ -38,5 +38,11 @@ def error_response(exc: errors.DomainError, request_id: str) -> Response:
         return responses.not_found(exc.message)
     if isinstance(exc, errors.ConflictError):
         return responses.conflict(exc.message)
+    if isinstance(exc, errors.RateLimitedError):
+        return responses.error(429, exc.code, exc.message, headers={"retry-after": "2"})
+    if isinstance(exc, errors.UpstreamError):
+        return responses.error(502, exc.code, exc.message, request_id=request_id)
+    if isinstance(exc, errors.UnavailableError):
+        return responses.error(503, exc.code, exc.message, request_id=request_id)
     # StoreError and anything new: the caller cannot fix it; the log has the details.
     return responses.server_error(request_id=request_id)

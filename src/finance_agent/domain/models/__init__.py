@@ -3,6 +3,7 @@
 from finance_agent.domain.models.action import COLLECTION_REMINDER, ActionPage, AgentAction
 from finance_agent.domain.models.anomaly import Anomaly, AnomalyReport
 from finance_agent.domain.models.ar_aging import ARAging
+from finance_agent.domain.models.chat import ChatTurn
 from finance_agent.domain.models.forecast import CashflowForecast, ForecastPoint
 from finance_agent.domain.models.idempotency import IdempotencyRecord
 from finance_agent.domain.models.kpis import KPIs, KPISnapshot, PeriodFigures
@@ -16,6 +17,7 @@ __all__ = [
     "Anomaly",
     "AnomalyReport",
     "CashflowForecast",
+    "ChatTurn",
     "ForecastPoint",
     "IdempotencyRecord",
     "KPISnapshot",
