@@ -6,10 +6,11 @@ item they cannot turn into a model; the repository logs its key and skips it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -19,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from finance_agent.domain.models import (
     AgentAction,
     ARAging,
+    ChatTurn,
     IdempotencyRecord,
     KPIs,
     KPISnapshot,
@@ -247,3 +249,41 @@ def idempotency_from_item(item: Mapping[str, Any]) -> IdempotencyRecord:
     if isinstance(values.get("status_code"), Decimal):
         values["status_code"] = int(values["status_code"])
     return _model(IdempotencyRecord, values)
+
+
+# -- chat sessions --
+# The owner (an email, often) is hashed into the key: a key is no place for personal data.
+def chat_pk(owner: str, session_id: str) -> str:
+    digest = hashlib.sha256(owner.encode()).hexdigest()[:32]
+    return f"CHAT#{digest}#{session_id}"
+
+
+def chat_item(
+    owner: str, session_id: str, turns: Sequence[ChatTurn], expires_at: datetime, version: int
+) -> Item:
+    stored = [{"role": t.role, "text": t.text, "at": sortable_timestamp(t.at)} for t in turns]
+    return _encode(
+        {
+            "pk": chat_pk(owner, session_id),
+            "turns": stored,
+            "version": version,
+            EXPIRES_TS: sortable_timestamp(expires_at),
+            TTL_ATTRIBUTE: math.ceil(expires_at.timestamp()),
+        }
+    )
+
+
+def chat_from_item(item: Mapping[str, Any]) -> tuple[list[ChatTurn], datetime, int]:
+    """The session's turns, the exact instant it expires, and its version (for the next write)."""
+    values = _decode(item)
+    try:
+        expires_at = parse_timestamp(values[EXPIRES_TS])
+        version = int(values["version"])
+        raw_turns = values["turns"]
+        turns = [
+            {"role": t["role"], "text": t["text"], "at": parse_timestamp(t["at"])}
+            for t in raw_turns
+        ]
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        raise MalformedItem("bad or missing attributes: turns, version or expires_ts") from None
+    return [_model(ChatTurn, turn) for turn in turns], expires_at, version

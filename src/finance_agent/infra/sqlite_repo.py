@@ -23,13 +23,14 @@ from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
     ARAging,
+    ChatTurn,
     IdempotencyRecord,
     KPIs,
     KPISnapshot,
     SalesDay,
 )
 from finance_agent.domain.money import cents, from_cents
-from finance_agent.domain.ports import MAX_ACTIONS_PAGE
+from finance_agent.domain.ports import CHAT_TTL, CHAT_TURNS_KEPT, MAX_ACTIONS_PAGE
 from finance_agent.infra import action_keys
 from finance_agent.shared import clock
 
@@ -61,6 +62,10 @@ CREATE INDEX IF NOT EXISTS {ACTIONS_INDEX}
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
     status_code INTEGER, response_body TEXT, expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chat_sessions (
+    owner TEXT NOT NULL, session_id TEXT NOT NULL, turns_json TEXT NOT NULL,
+    expires_at TEXT NOT NULL, PRIMARY KEY (owner, session_id)
 ) WITHOUT ROWID;
 """
 # One statement, so of two concurrent claims exactly one inserts (or takes over an expired
@@ -313,3 +318,51 @@ class SqliteRepo:
 
     def release_idempotency_key(self, key: str) -> None:
         self._write("DELETE FROM idempotency WHERE key = ?", [(key,)])
+
+    # -- chat history --
+    def get_chat_history(self, owner: str, session_id: str) -> list[ChatTurn]:
+        now = action_keys.sortable_timestamp(clock.now_utc())
+        rows = self._read(
+            "SELECT turns_json FROM chat_sessions"
+            " WHERE owner = ? AND session_id = ? AND expires_at > ?",
+            (owner, session_id, now),
+        )
+        return _CHAT_TURNS.validate_json(rows[0]["turns_json"]) if rows else []
+
+    def append_chat_turns(
+        self,
+        owner: str,
+        session_id: str,
+        turns: Sequence[ChatTurn],
+        *,
+        keep: int = CHAT_TURNS_KEPT,
+        ttl: timedelta = CHAT_TTL,
+    ) -> None:
+        if keep < 1:
+            raise ValidationError("keep", "must be at least 1")
+        now = clock.now_utc()
+        key = (owner, session_id)
+        with self._errors(), self._conn() as conn:
+            # IMMEDIATE takes the write lock before the read, so two appends to one session
+            # cannot both read the same turns and lose one another's.
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute(
+                "SELECT turns_json, expires_at FROM chat_sessions"
+                " WHERE owner = ? AND session_id = ?",
+                key,
+            ).fetchone()
+            kept: list[ChatTurn] = []
+            if row is not None and row["expires_at"] > action_keys.sortable_timestamp(now):
+                kept = _CHAT_TURNS.validate_json(row["turns_json"])
+            kept = [*kept, *turns][-keep:]
+            conn.execute(
+                "INSERT OR REPLACE INTO chat_sessions VALUES (?, ?, ?, ?)",
+                (
+                    *key,
+                    _CHAT_TURNS.dump_json(kept).decode(),
+                    action_keys.sortable_timestamp(now + ttl),
+                ),
+            )
+
+
+_CHAT_TURNS = pydantic.TypeAdapter(list[ChatTurn])
