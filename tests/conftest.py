@@ -14,6 +14,7 @@ import pytest
 
 from finance_agent.bootstrap import get_repo
 from finance_agent.domain.ports import FinanceRepository
+from finance_agent.shared.log import configure_logging
 from finance_agent.shared.settings import get_settings
 
 pytest_plugins = ["dynamo_fixtures"]
@@ -36,6 +37,13 @@ _SETTINGS_VARS = [
     "AGENT_ALIAS_ID",
     "AWS_PROFILE",
     "AWS_LAMBDA_FUNCTION_NAME",
+    "FORECAST_METHOD",
+    "ANOMALY_METHOD",
+    "BEDROCK_MODEL_ID",
+    "SESSION_SIGNING_SECRET",
+    "CORS_ALLOW_ORIGINS",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
 ]
 
 
@@ -47,6 +55,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     monkeypatch.setenv("SQLITE_PATH", str(tmp_path / "finance.db"))
     get_settings.cache_clear()
     get_repo.cache_clear()
+    configure_logging("INFO")  # the CLI's main() moves logs to stderr; start from stdout
     yield
     get_settings.cache_clear()
     get_repo.cache_clear()

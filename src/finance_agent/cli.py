@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from pydantic import BaseModel
 
+from finance_agent.domain.analytics import ANOMALY_METHODS, FORECAST_METHODS
 from finance_agent.domain.errors import DomainError, ValidationError
 from finance_agent.shared.log import configure_logging
 from finance_agent.shared.settings import SettingsError, get_settings
@@ -27,6 +28,7 @@ FLAG_OF_FIELD = {
     "invoice_id": "--invoice-id",
     "remind_date": "--remind-date",
     "performed_by": "--as",
+    "method": "--method",
 }
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -56,7 +58,7 @@ def _cmd_forecast(args: argparse.Namespace) -> None:
     from finance_agent.cli_output import render_forecast
     from finance_agent.domain.usecases import CashflowForecastUC
 
-    result = CashflowForecastUC(get_repo()).execute(horizon_days=args.horizon)
+    result = CashflowForecastUC(get_repo()).execute(horizon_days=args.horizon, method=args.method)
     _emit(result, args.json, partial(render_forecast, result))
 
 
@@ -65,7 +67,8 @@ def _cmd_anomalies(args: argparse.Namespace) -> None:
     from finance_agent.cli_output import render_anomalies
     from finance_agent.domain.usecases import DetectAnomaliesUC
 
-    result = DetectAnomaliesUC(get_repo(), threshold=args.threshold).execute(period=args.period)
+    uc = DetectAnomaliesUC(get_repo(), threshold=args.threshold, method=args.method)
+    result = uc.execute(period=args.period)
     _emit(result, args.json, partial(render_anomalies, result))
 
 
@@ -161,11 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("forecast", parents=[json_flag], help="cash-flow forecast")
     p.add_argument("--horizon", type=_int_flag, default=30, help="days ahead, 1-365 (default 30)")
+    p.add_argument(
+        "--method",
+        choices=FORECAST_METHODS,
+        help="sma, seasonal_naive, holt_winters or auto (default: FORECAST_METHOD, sma)",
+    )
     p.set_defaults(func=_cmd_forecast)
 
     p = sub.add_parser("anomalies", parents=[json_flag], help="unusual sales days")
     p.add_argument("--period", default="last_60d", help="last_<N>d, N 1-365 (default last_60d)")
-    p.add_argument("--threshold", type=_float_flag, default=2.0, help="|z| to flag (default 2)")
+    p.add_argument(
+        "--threshold", type=_float_flag, help="|score| to flag (default 2 for zscore, 3.5 robust)"
+    )
+    p.add_argument(
+        "--method",
+        choices=ANOMALY_METHODS,
+        help="zscore or robust (default: ANOMALY_METHOD, zscore)",
+    )
     p.set_defaults(func=_cmd_anomalies)
 
     p = sub.add_parser("remind", parents=[json_flag], help="record a collection reminder")

@@ -55,31 +55,56 @@ def render_kpis(k: KPIs) -> str:
 
 
 def render_forecast(f: CashflowForecast) -> str:
+    chosen = f.method if f.method == f.requested_method else f"{f.method}, for {f.requested_method}"
     head = (
-        f"Cash-flow forecast ({f.method}), {f.horizon_days} days from {f.start_date} to "
+        f"Cash-flow forecast ({chosen}), {f.horizon_days} days from {f.start_date} to "
         f"{f.end_date}\n"
-        f"Daily average {money(f.daily_average)} {f.currency} over the last {f.window_days} "
-        f"days ({f.history_days} with sales); total {money(f.total)} {f.currency}"
+        f"Daily average {money(f.daily_average)} {f.currency} from {f.window_days} days of "
+        f"history; total {money(f.total)} {f.currency}"
     )
+    if f.total_interval is not None:
+        i = f.total_interval
+        head += (
+            f" (80%: {money(i.lo80)} to {money(i.hi80)}; 95%: {money(i.lo95)} to {money(i.hi95)})"
+        )
     if f.note:
         head += f"\nNote: {f.note}"
-    rows = [(str(p.date), money(p.amount)) for p in f.points]
-    return head + "\n\n" + table(("Date", f"Amount ({f.currency})"), rows)
+    rows = [
+        (
+            str(p.date),
+            money(p.amount),
+            f"{money(p.lo80)} to {money(p.hi80)}"
+            if p.lo80 is not None and p.hi80 is not None
+            else "",
+        )
+        for p in f.points
+    ]
+    return head + "\n\n" + table(("Date", f"Amount ({f.currency})", "80% interval"), rows)
 
 
 def render_anomalies(r: AnomalyReport) -> str:
     head = (
         f"{len(r.anomalies)} unusual day(s) in {r.period} ({r.start_date} to {r.end_date}), "
-        f"{r.days_analyzed} days analysed, |z| >= {r.threshold:g} ({r.method}); "
+        f"{r.days_analyzed} days analysed, |score| >= {r.threshold:g} ({r.method}); "
         f"mean {money(r.mean)}, std dev {money(r.std_dev)} {r.currency}"
     )
+    if r.note:
+        head += f"\nNote: {r.note}"
     if not r.anomalies:
         return head
     rows = [
-        (str(a.date), a.direction, money(a.value), f"{a.deviation:+,.2f}", f"{a.z_score:+.3f}")
+        (
+            str(a.date),
+            a.direction,
+            money(a.value),
+            money(a.expected),
+            f"{a.deviation:+,.2f}",
+            f"{a.z_score:+.3f}",
+        )
         for a in r.anomalies
     ]
-    return head + "\n\n" + table(("Date", "Direction", "Revenue", "Deviation", "z-score"), rows)
+    headers = ("Date", "Direction", "Revenue", "Expected", "Deviation", "Score")
+    return head + "\n\n" + table(headers, rows)
 
 
 def _action_row(a: AgentAction) -> tuple[str, str, str, str, str, str]:

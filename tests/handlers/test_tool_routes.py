@@ -348,8 +348,10 @@ def test_cashflow_amounts_are_money(api: Callable[..., Any]) -> None:
     assert body["total"] == body["daily_average"] * 7
     assert len(body["points"]) == 7
     for point in body["points"]:
-        assert set(point) == {"date", "amount"}
-        assert_money(point["amount"])
+        assert set(point) == {"date", "amount", "lo80", "hi80", "lo95", "hi95"}
+        for name in ("amount", "lo80", "hi80", "lo95", "hi95"):
+            assert_money(point[name])
+        assert point["lo95"] <= point["lo80"] <= point["amount"] <= point["hi80"] <= point["hi95"]
 
 
 def test_anomalies_carry_money_and_three_decimal_scores(api: Callable[..., Any]) -> None:
@@ -358,7 +360,17 @@ def test_anomalies_carry_money_and_three_decimal_scores(api: Callable[..., Any])
     assert_money(body["std_dev"])
     assert body["anomalies"]
     for anomaly in body["anomalies"]:
-        assert set(anomaly) == {"date", "value", "z_score", "deviation", "direction"}
+        assert set(anomaly) == {
+            "date",
+            "value",
+            "expected",
+            "z_score",
+            "deviation",
+            "direction",
+            "reason",
+        }
+        assert_money(anomaly["expected"])
+        assert anomaly["reason"]
         assert_money(anomaly["value"])
         assert_money(anomaly["deviation"])
         assert decimals(anomaly["z_score"]) <= 3

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     agent_id: str | None = None
     agent_alias_id: str | None = None
+    # Methods the API uses when a request names none (the chat and the web page pick their own).
+    forecast_method: Literal["sma", "seasonal_naive", "holt_winters", "auto"] = "sma"
+    anomaly_method: Literal["zscore", "robust"] = "zscore"
     # The chat: a Bedrock model with tools when set (and no agent); offline otherwise.
     bedrock_model_id: str | None = None
     bedrock_guardrail_id: str | None = None
@@ -65,7 +68,7 @@ class Settings(BaseSettings):
     # Set by the Lambda runtime; read only to refuse a local setup there.
     aws_lambda_function_name: str | None = None
 
-    @field_validator("env", "store", mode="before")
+    @field_validator("env", "store", "forecast_method", "anomaly_method", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value

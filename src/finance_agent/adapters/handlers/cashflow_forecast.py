@@ -1,4 +1,4 @@
-"""GET /agent/tools/cashflow?horizon=30"""
+"""GET /agent/tools/cashflow?horizon=30&method=sma"""
 
 from __future__ import annotations
 
@@ -11,4 +11,5 @@ from finance_agent.domain.usecases.cashflow_forecast import CashflowForecastUC
 
 @endpoint("cashflow_forecast")
 def handler(request: ApiRequest[CashflowQuery, None]) -> CashflowForecast:
-    return CashflowForecastUC(get_repo()).execute(horizon_days=request.query.horizon)
+    query = request.query
+    return CashflowForecastUC(get_repo()).execute(horizon_days=query.horizon, method=query.method)

@@ -1,4 +1,4 @@
-"""GET /agent/tools/anomalies?period=last_60d&threshold=2.0"""
+"""GET /agent/tools/anomalies?period=last_60d&threshold=2.0&method=zscore"""
 
 from __future__ import annotations
 
@@ -12,4 +12,5 @@ from finance_agent.domain.usecases.detect_anomalies import DetectAnomaliesUC
 @endpoint("detect_anomalies")
 def handler(request: ApiRequest[AnomaliesQuery, None]) -> AnomalyReport:
     query = request.query
-    return DetectAnomaliesUC(get_repo(), threshold=query.threshold).execute(period=query.period)
+    uc = DetectAnomaliesUC(get_repo(), threshold=query.threshold, method=query.method)
+    return uc.execute(period=query.period)

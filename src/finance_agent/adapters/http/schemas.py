@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -42,14 +42,37 @@ class KPIQuery(ApiModel):
     period: str = _period("last_30d")
 
 
+ForecastMethod = Literal["sma", "seasonal_naive", "holt_winters", "auto"]
+AnomalyMethod = Literal["zscore", "robust"]
+
+
 class CashflowQuery(ApiModel):
     horizon: int = Field(30, ge=1, le=365, description="days to forecast after today")
+    method: ForecastMethod | None = Field(
+        None,
+        description=(
+            "sma (simple moving average, the default unless FORECAST_METHOD says otherwise), "
+            "seasonal_naive, holt_winters, or auto (picks among them on held-out days)"
+        ),
+    )
 
 
 class AnomaliesQuery(ApiModel):
     period: str = _period("last_60d")
-    threshold: float = Field(
-        2.0, gt=0, le=10, description="|z-score| at or above which a day is flagged"
+    threshold: float | None = Field(
+        None,
+        gt=0,
+        le=10,
+        description=(
+            "|score| at or above which a day is flagged (default 2.0 for zscore, 3.5 for robust)"
+        ),
+    )
+    method: AnomalyMethod | None = Field(
+        None,
+        description=(
+            "zscore (mean and standard deviation, the default unless ANOMALY_METHOD says "
+            "otherwise) or robust (weekday-aware median and MAD)"
+        ),
     )
 
 
@@ -95,3 +118,25 @@ class ARAgingList(ApiModel):
     currency: str
     min_days_overdue: int
     customers: list[ARAging]
+
+
+CHAT_MESSAGE_MAX = 4000
+SESSION_ID_PATTERN = r"^[0-9A-Za-z._:-]{2,100}$"
+
+
+class ChatBody(ApiModel):
+    message: str = Field(
+        min_length=1, max_length=CHAT_MESSAGE_MAX, description="the question or request"
+    )
+    session_id: str | None = Field(
+        None,
+        pattern=SESSION_ID_PATTERN,
+        description="continues a conversation (2 to 100 of 0-9 a-z A-Z . _ : -); new when absent",
+    )
+
+
+class ChatReply(ApiModel):
+    session_id: str = Field(description="send it back to continue the conversation")
+    reply: str
+    provider: str = Field(description="bedrock-agent, bedrock-model or local (no model)")
+    tools_used: list[str] = Field(description="operation ids of the routes called, in order")

@@ -4,7 +4,12 @@ from finance_agent.domain.models.action import COLLECTION_REMINDER, ActionPage, 
 from finance_agent.domain.models.anomaly import Anomaly, AnomalyReport
 from finance_agent.domain.models.ar_aging import ARAging
 from finance_agent.domain.models.chat import ChatTurn
-from finance_agent.domain.models.forecast import CashflowForecast, ForecastPoint
+from finance_agent.domain.models.forecast import (
+    CashflowForecast,
+    ForecastPoint,
+    Interval,
+    MethodScore,
+)
 from finance_agent.domain.models.idempotency import IdempotencyRecord
 from finance_agent.domain.models.kpis import KPIs, KPISnapshot, PeriodFigures
 from finance_agent.domain.models.sales import SalesDay
@@ -20,8 +25,10 @@ __all__ = [
     "ChatTurn",
     "ForecastPoint",
     "IdempotencyRecord",
+    "Interval",
     "KPISnapshot",
     "KPIs",
+    "MethodScore",
     "PeriodFigures",
     "SalesDay",
 ]

@@ -10,13 +10,15 @@ from finance_agent.domain.money import Money
 
 
 class Anomaly(DomainModel):
-    """A day whose sales sit unusually far from the period's mean."""
+    """A day whose sales sit unusually far from what was expected, and why."""
 
     date: date
-    value: Money
-    z_score: float
-    deviation: Money = Field(description="value minus the period mean")
+    value: Money = Field(description="the day's actual revenue")
+    expected: Money = Field(description="what the method expected for that day")
+    z_score: float = Field(description="the method's score: z-score or robust z-score")
+    deviation: Money = Field(description="value minus expected")
     direction: Literal["spike", "drop"]
+    reason: str
 
 
 class AnomalyReport(DomainModel):
@@ -30,3 +32,4 @@ class AnomalyReport(DomainModel):
     std_dev: Money
     currency: str
     anomalies: list[Anomaly]
+    note: str | None = None

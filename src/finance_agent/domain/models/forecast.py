@@ -9,21 +9,45 @@ from finance_agent.domain.money import Money
 
 
 class ForecastPoint(DomainModel):
+    """A day's expected cash inflow with its 80% and 95% prediction intervals."""
+
     date: date
     amount: Money
+    lo80: Money | None = None
+    hi80: Money | None = None
+    lo95: Money | None = None
+    hi95: Money | None = None
+
+
+class Interval(DomainModel):
+    lo80: Money
+    hi80: Money
+    lo95: Money
+    hi95: Money
+
+
+class MethodScore(DomainModel):
+    """How a candidate did on the held-out days when ``auto`` chose the method."""
+
+    method: str
+    mae: Money
+    mase: float | None
 
 
 class CashflowForecast(DomainModel):
     """Expected daily cash inflow from sales over the next ``horizon_days`` days."""
 
-    method: str
+    method: str = Field(description="the method whose forecast this is")
+    requested_method: str = Field(description="the method asked for (auto picks one)")
     horizon_days: int = Field(ge=1)
-    window_days: int = Field(ge=0, description="days of history the average is taken over")
+    window_days: int = Field(ge=0, description="days of history the method looked at")
     history_days: int = Field(ge=0, description="days of history that were available")
     start_date: date
     end_date: date
     daily_average: Money
     total: Money
+    total_interval: Interval | None = None
     currency: str
     points: list[ForecastPoint]
+    holdout: list[MethodScore] = Field(default_factory=list)
     note: str | None = None

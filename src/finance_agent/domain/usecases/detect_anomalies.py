@@ -3,19 +3,20 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
+from finance_agent.domain.analytics import ANOMALY_METHODS, DEFAULT_THRESHOLDS, Flag, scan
 from finance_agent.domain.errors import ValidationError
 from finance_agent.domain.models import Anomaly, AnomalyReport
 from finance_agent.domain.money import to_money
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
+from finance_agent.domain.series import daily_revenue
 from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
 MAX_THRESHOLD = 10.0
-# Fewer days than this give a standard deviation too unstable to judge a day by.
-MIN_DAYS = 3
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def validate_threshold(threshold: float) -> float:
@@ -30,19 +31,48 @@ def validate_threshold(threshold: float) -> float:
     return float(threshold)
 
 
+def validate_anomaly_method(method: str) -> str:
+    if method not in ANOMALY_METHODS:
+        raise ValidationError("method", f"must be one of {', '.join(ANOMALY_METHODS)}")
+    return method
+
+
+def _reason(flag: Flag, day: date, method: str, currency: str) -> str:
+    where = "above" if flag.direction == "spike" else "below"
+    if method == "robust":
+        return (
+            f"{flag.actual:,.2f} {currency} is {abs(flag.score):.1f} robust standard deviations "
+            f"{where} the {flag.expected:,.2f} expected for a {_WEEKDAYS[day.weekday()]}"
+        )
+    return (
+        f"{flag.actual:,.2f} {currency} is {abs(flag.score):.1f} standard deviations {where} "
+        f"the period's mean of {flag.expected:,.2f}"
+    )
+
+
 class DetectAnomaliesUC:
-    """Days whose revenue lies ``threshold`` or more standard deviations from the mean."""
+    """Days whose revenue lies unusually far from what was expected.
+
+    ``zscore`` (the seed's, the default): ``threshold`` (2.0) standard deviations from the
+    period's mean. ``robust``: a weekday-aware modified z-score (median and MAD after
+    removing each weekday's typical level), threshold 3.5 by default. Days with no record
+    between stored days count as days without sales.
+    """
 
     def __init__(
         self,
         repo: FinanceRepository,
-        threshold: float = 2.0,
+        threshold: float | None = None,
         *,
+        method: str | None = None,
         today: Callable[[], date] | None = None,
         currency: str | None = None,
     ) -> None:
         self._repo = repo
-        self._threshold = validate_threshold(threshold)
+        self._method = validate_anomaly_method(method or get_settings().anomaly_method)
+        self._threshold = (
+            DEFAULT_THRESHOLDS[self._method] if threshold is None else validate_threshold(threshold)
+        )
         # Looked up when built, not when imported, so a replaced clock is honoured.
         self._today = today or clock.today
         self._currency = currency
@@ -51,34 +81,34 @@ class DetectAnomaliesUC:
         parsed = parse_period(period)
         today = self._today()
         start, end = parsed.bounds(today)
-        series = self._repo.get_sales_series(parsed.days, end=today)
-        values = [float(day.revenue) for day in series]
+        currency = self._currency or get_settings().currency
+        first, values = daily_revenue(self._repo.get_sales_series(parsed.days, end=today))
+        result = scan(values, first or start, self._method, self._threshold)
         mean = statistics.fmean(values) if values else 0.0
-        std = statistics.pstdev(values, mu=mean) if values else 0.0
-        anomalies: list[Anomaly] = []
-        # Equal days (std 0) or too short a history: nothing can stand out, and no division by 0.
-        if len(values) >= MIN_DAYS and std > 0:
-            for day, value in zip(series, values, strict=True):
-                z = (value - mean) / std
-                if abs(z) >= self._threshold:
-                    anomalies.append(
-                        Anomaly(
-                            date=day.date,
-                            value=day.revenue,
-                            z_score=round(z, 3),
-                            deviation=to_money(day.revenue - to_money(mean)),
-                            direction="spike" if z > 0 else "drop",
-                        )
-                    )
+        anomalies = []
+        for flag in result.flags:
+            day = (first or start) + timedelta(days=flag.index)
+            anomalies.append(
+                Anomaly(
+                    date=day,
+                    value=to_money(flag.actual),
+                    expected=to_money(flag.expected),
+                    z_score=round(flag.score, 3),
+                    deviation=to_money(to_money(flag.actual) - to_money(flag.expected)),
+                    direction=flag.direction,
+                    reason=_reason(flag, day, self._method, currency),
+                )
+            )
         return AnomalyReport(
             period=parsed.name,
             start_date=start,
             end_date=end,
-            method="zscore",
+            method=self._method,
             threshold=self._threshold,
             days_analyzed=len(values),
             mean=to_money(mean),
-            std_dev=to_money(std),
-            currency=self._currency or get_settings().currency,
+            std_dev=to_money(statistics.pstdev(values) if values else 0),
+            currency=currency,
             anomalies=anomalies,
+            note=result.note,
         )
