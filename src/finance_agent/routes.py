@@ -136,6 +136,23 @@ ROUTES: tuple[Route, ...] = (
         summary="Recent agent actions",
         description="Recorded actions, newest first, a page at a time (next_token).",
     ),
+    Route(
+        operation_id="agent_chat",
+        method="POST",
+        path="/agent/chat",
+        handler=f"{HANDLERS}.agent_chat.handler",
+        body_model=schemas.ChatBody,
+        response_model=schemas.ChatReply,
+        is_tool=False,
+        summary="Ask the finance agent",
+        description=(
+            "A question or request in plain words, answered with the real figures. The tools it "
+            "uses are this API's routes, called as the caller: recording a reminder needs the "
+            "agent:actions scope here too. Answered by a Bedrock agent, a Bedrock model with "
+            "tools, or, with neither configured, a local assistant that uses no model "
+            "(provider says which). Send session_id back to continue a conversation."
+        ),
+    ),
 )
 
 _BY_ID = {route.operation_id: route for route in ROUTES}
