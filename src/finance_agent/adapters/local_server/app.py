@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -36,6 +37,29 @@ from finance_agent.shared.log import logger
 # API Gateway's payload limit; the handlers apply their own, smaller one.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 OPENAPI_PATH = "/openapi.json"
+# The web page: static files that hold no data (every API call carries the token), so they
+# are served without auth, each at the root beside index.html as a static host would.
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+WEB_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".json": "application/json",
+}
+WEB_HEADERS = {
+    "cache-control": "no-cache",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+WEB_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
 
 
 def to_http(result: Any, request_id: str, origin: str | None = None) -> Response:
@@ -124,7 +148,40 @@ class _PathEndpoint:
         await response(scope, receive, send)
 
 
+def web_files() -> dict[str, Path]:
+    """The page's files by URL path (``/index.html``, ``/app.js``, ...)."""
+    if not WEB_DIR.is_dir():
+        return {}
+    return {
+        f"/{path.name}": path
+        for path in sorted(WEB_DIR.iterdir())
+        if path.is_file() and path.suffix in WEB_TYPES and not path.name.startswith(".")
+    }
+
+
+def _web_response(path: Path) -> Response:
+    headers = dict(WEB_HEADERS)
+    if path.suffix == ".html":
+        headers["content-security-policy"] = WEB_CSP
+    return Response(path.read_bytes(), media_type=WEB_TYPES[path.suffix], headers=headers)
+
+
+def _web_file(path: Path) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(_request: Request) -> Response:
+        return _web_response(path)
+
+    return endpoint
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "").lower()
+
+
 async def _index(request: Request) -> Response:
+    """A browser gets the web page; a program gets a pointer to the API description."""
+    page = WEB_DIR / "index.html"
+    if _wants_html(request) and page.is_file():
+        return _web_response(page)
     body = {
         "name": "finance-agent",
         "openapi": OPENAPI_PATH,
@@ -176,7 +233,11 @@ class _Preflight:
 
 
 def create_app() -> Starlette:
-    """The local API: one HTTP route per path of the route table, plus / and /openapi.json."""
+    """The local API: one HTTP route per path of the route table, plus / and /openapi.json.
+
+    ``/`` is the web page for a browser (the JSON pointer otherwise); the page's other files
+    are served beside it.
+    """
     by_path: dict[str, dict[str, Route]] = {}
     for route in ROUTES:
         by_path.setdefault(route.path, {})[route.method] = route
@@ -185,6 +246,11 @@ def create_app() -> Starlette:
         HttpRoute(OPENAPI_PATH, _openapi, methods=["GET"]),
     ]
     http_routes += [HttpRoute(path, _PathEndpoint(m)) for path, m in by_path.items()]
+    http_routes += [
+        HttpRoute(url, _web_file(file), methods=["GET"])
+        for url, file in web_files().items()
+        if url not in by_path and url != OPENAPI_PATH
+    ]
     return Starlette(
         routes=http_routes,
         middleware=[Middleware(_Preflight)],

@@ -96,6 +96,11 @@ def public_url(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
+def web_link(url: str, token: str) -> str:
+    """The web page's address with the token in the fragment, which browsers never send."""
+    return f"{url}/#token={token}"
+
+
 def _reminder_customer(repo: FinanceRepository) -> str | None:
     customers = repo.get_ar_aging()
     overdue = [c for c in customers if c.days_over_90 > 0 or c.days_61_90 > 0]
@@ -134,6 +139,11 @@ def banner(
         f"  store: {settings.store_kind}"
         + (f" ({settings.sqlite_file})" if settings.store_kind == "sqlite" else ""),
         f"  OpenAPI document: {url}/openapi.json",
+        "",
+        "Open the web page with this link; it signs you in (the token after # stays in the",
+        "browser tab and is never sent to the server in the address):",
+        "",
+        f"  {web_link(url, token)}",
         "",
         f"Every route needs 'Authorization: Bearer <token>' ({settings.jwt_algorithm}). {origin}",
         f"A token for {LOCAL_EMAIL} with the {ACTIONS_SCOPE} scope, valid {hours} hours:",
