@@ -129,3 +129,14 @@ def test_the_dynamodb_item_hides_the_owner_and_carries_the_ttl(dynamodb_repo: An
     assert OWNER not in json.dumps(raw)
     expected = (now_utc() + timedelta(hours=2)).timestamp()
     assert abs(int(raw["expires_at"]["N"]) - expected) < 60
+
+
+def test_an_unreadable_dynamodb_session_reads_empty_and_is_replaced(dynamodb_repo: Any) -> None:
+    digest = hashlib.sha256(OWNER.encode()).hexdigest()[:32]
+    dynamodb_repo.client.put_item(
+        TableName=dynamodb_repo.table_name,
+        Item={"pk": {"S": f"CHAT#{digest}#s-1"}, "turns": {"S": "not a list"}},
+    )
+    assert dynamodb_repo.get_chat_history(OWNER, "s-1") == []
+    dynamodb_repo.append_chat_turns(OWNER, "s-1", [turn("fresh")])
+    assert texts(dynamodb_repo.get_chat_history(OWNER, "s-1")) == ["fresh"]

@@ -22,6 +22,7 @@ from finance_agent.bootstrap import get_repo
 from finance_agent.routes import route_by_id, tool_routes
 from finance_agent.shared.auth import ACTIONS_SCOPE, Identity
 from finance_agent.shared.clock import today
+from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import seed
 
 READER = Identity("rita.reader@example.com", claims={"email": "rita.reader@example.com"})
@@ -361,3 +362,90 @@ def test_any_message_gets_a_plain_answer_never_an_error(words: list[str]) -> Non
     answer = ask(message[:4000], identity=ANA, session_id="fuzz")
     assert answer["reply"]
     assert set(answer["tools_used"]) <= {route.operation_id for route in tool_routes()}
+
+
+# -- an empty store, failures --------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_store(demo: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """A store with nothing in it (set up after the module's demo one, so it wins)."""
+    monkeypatch.setenv("SQLITE_PATH", str(tmp_path / "empty.db"))
+    get_settings.cache_clear()
+    get_repo.cache_clear()
+
+
+@pytest.mark.usefixtures("empty_store")
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("which customers are more than 60 days overdue?", "No customer owes anything"),
+        ("show the recent actions", "No action has been recorded yet."),
+        ("what was revenue yesterday?", "There is no sales record for yesterday"),
+        ("any unusual days?", "no day's sales stood out"),
+    ],
+)
+def test_with_no_data_the_answer_says_there_is_none(message: str, said: str) -> None:
+    assert said in ask(message)["reply"]
+
+
+def test_a_comparison_follow_up_takes_the_period_from_the_session() -> None:
+    ask("revenue in the last 45 days", session_id="follow-4")
+    answer = ask("how does that compare with the period before?", session_id="follow-4")
+    previous = tool("get_kpis", period="last_45d")["previous"]
+    assert f"In the 45 days before that ({previous['start_date']}" in answer["reply"]
+
+
+def test_a_previous_period_out_of_range_is_explained() -> None:
+    answer = ask("and the previous 400?")
+    assert answer["tools_used"] == []
+    assert "1 to 365 days" in answer["reply"]
+
+
+def test_a_failing_tool_is_the_chat_s_500_with_only_a_request_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from finance_agent.domain.errors import StoreError
+    from finance_agent.domain.usecases import GetKPIsUC
+
+    def broken(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise StoreError("disk on fire")
+
+    monkeypatch.setattr(GetKPIsUC, "execute", broken)
+    status, body = call_route(route_by_id("agent_chat"), READER, {"message": "revenue?"})
+    assert status == 500
+    assert body["error"] == "internal_error"
+    assert "disk" not in str(body)
+
+
+def test_the_answer_stands_when_the_history_cannot_be_saved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from finance_agent.domain.errors import StoreError
+    from finance_agent.infra.sqlite_repo import SqliteRepo
+
+    def broken(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise StoreError("read-only file")
+
+    monkeypatch.setattr(SqliteRepo, "append_chat_turns", broken)
+    answer = ask("what was revenue in the last 30 days?")
+    assert answer["tools_used"] == ["get_kpis"]
+
+
+def test_every_example_the_help_gives_is_understood() -> None:
+    examples = [e for e in re.findall(r'"([^"]+)"', HELP) if "<" not in e]
+    assert len(examples) >= 6
+    for example in examples:
+        answer = ask(example)
+        assert answer["reply"] != HELP, example
+        assert len(answer["tools_used"]) == 1, example
+
+
+def test_a_period_alone_does_not_revive_an_older_topic_past_a_newer_one() -> None:
+    ask("revenue in the last 30 days", session_id="follow-5")
+    ask("who owes us money?", session_id="follow-5")
+    assert ask("what about the last 7 days?", session_id="follow-5")["reply"] == HELP
+
+
+def test_what_the_agent_did_lists_the_actions() -> None:
+    assert ask("what did you do?")["tools_used"] == ["list_actions"]

@@ -78,6 +78,7 @@ class Tools:
     def __init__(self, request: ChatRequest) -> None:
         self._request = request
         self.used: list[str] = []
+        self.calls = 0
         self.last_status = 0
 
     def call(self, operation_id: str, **arguments: Any) -> dict[str, Any]:
@@ -86,7 +87,8 @@ class Tools:
 
         if operation_id not in self.used:
             self.used.append(operation_id)
-        request_id = f"{self._request.request_id}:{len(self.used)}"
+        self.calls += 1
+        request_id = f"{self._request.request_id}:{self.calls}"
         status, body = call_route(
             route_by_id(operation_id), self._request.identity, arguments, request_id=request_id
         )
@@ -170,8 +172,8 @@ def _follow_up(text: str, history: _History) -> str | None:
         return None
     for earlier in history.user_messages():
         intent = intents.detect_intent(intents.normalize(earlier), earlier)
-        if intent in ("kpis", "cashflow", "anomalies"):
-            return intent
+        if intent is not None:  # the latest topic, if a period applies to it
+            return intent if intent in ("kpis", "cashflow", "anomalies") else None
     return None
 
 

@@ -103,7 +103,11 @@ def detect_intent(text: str, original: str) -> str | None:
         customer_id(original) is not None or not re.search(_LISTING, text)
     ):
         return "remind"
-    if re.search(r"\b(?:actions?|activity|activities|audit|reminders)\b", text):
+    if re.search(
+        r"\b(?:actions?|activity|activities|audit|reminders)\b"
+        r"|\bwhat (?:did|have|has) (?:you|the agent) (?:do|done)\b",
+        text,
+    ):
         return "actions"
     strong = r"\b(?:unusual|anomal\w*|outliers?|abnormal|irregular|atypical)\b"
     weak = r"\b(?:spikes?|drops?|dips?|odd|strange|weird|stand(?:s|ing)? out|stood out)\b"
@@ -133,7 +137,13 @@ def detect_intent(text: str, original: str) -> str | None:
 
 def asks_previous(text: str) -> bool:
     """A follow-up about the period before the one just discussed ("and the previous 30?")."""
-    return bool(re.search(r"\b(?:previous|prior|preceding|before that|earlier period)\b", text))
+    return bool(
+        re.search(
+            r"\b(?:previous|prior|preceding|before that|earlier period|period before)\b"
+            r"|\bcompare\w* (?:it|that|this)\b",
+            text,
+        )
+    )
 
 
 def bare_number(text: str) -> int | None:
