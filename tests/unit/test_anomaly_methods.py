@@ -1,7 +1,8 @@
 """The anomaly methods on their own: plain lists in, flags out.
 
 Expected figures are computed here with ``statistics`` from the definitions (mean and
-population standard deviation; weekday medians, MAD and 0.6745), never by the module.
+population standard deviation; least squares on the kept days, the normal's truncated
+variance, the simulated small-sample factors), never by the module.
 
 On a few weeks of pure noise the robust method still flags an ordinary day now and then
 (about 0.4 per 100 days at 12 weeks; docs/benchmarks.md measures it), so the tests below
@@ -122,26 +123,82 @@ def test_robust_flags_a_drop_on_a_busy_day() -> None:
     assert friday not in {f.index for f in detect(values, MONDAY, "zscore")}
 
 
-def test_robust_score_is_the_modified_z_score_of_weekday_residuals() -> None:
-    values = weekly(6, seed=7)
-    values[10] += 5_000.0
-    overall = statistics.median(values)
-    profile = [statistics.median(values[w::7]) - overall for w in range(7)]
-    residuals = [v - overall - profile[i % 7] for i, v in enumerate(values)]
-    middle = statistics.median(residuals)
-    mad = statistics.median([abs(r - middle) for r in residuals])
+def test_robust_refits_weekday_means_and_a_slope_on_the_ordinary_days() -> None:
+    # A growing weekly business with bounded noise (uniform, sd = noise / sqrt(3)): no
+    # ordinary day is ever 2.5 scales out, so the refit keeps exactly the ordinary days.
+    rng = random.Random(4)
+    days, noise, slope_true = 84, 300.0, 25.0
+    values = [PATTERN[i % 7] + slope_true * i + rng.uniform(-noise, noise) for i in range(days)]
+    spike = 40
+    values[spike] += 6_000.0
+    ordinary = [i for i in range(days) if i != spike]
+    # Least squares with a level per weekday and a common slope: the pooled within-weekday
+    # slope, then each weekday's mean of what the slope leaves.
+    groups = [[i for i in ordinary if i % 7 == w] for w in range(7)]
+    num = den = 0.0
+    for g in groups:
+        mean_i = statistics.fmean(g)
+        mean_y = statistics.fmean(values[i] for i in g)
+        num += sum((i - mean_i) * (values[i] - mean_y) for i in g)
+        den += sum((i - mean_i) ** 2 for i in g)
+    slope = num / den
+    levels = [statistics.fmean(values[i] - slope * i for i in g) for g in groups]
+    residuals = [values[i] - slope * i - levels[i % 7] for i in range(days)]
+    # Scale: root mean square over the kept days, 8 parameters, the variance of a normal
+    # cut at +-2.5 put back, times the small-sample factor for 84 days (interpolated in
+    # 1 / days between the simulated factors for 75 and 90 days, 1.046 and 1.030).
+    cut = statistics.NormalDist()
+    kept_variance = 1 - 2 * 2.5 * cut.pdf(2.5) / (2 * cut.cdf(2.5) - 1)
+    x0, x1 = 1 / 75, 1 / 90
+    factor = 1.046 + (1.030 - 1.046) * (x0 - 1 / days) / (x0 - x1)
+    sum_sq = sum(residuals[i] ** 2 for i in ordinary)
+    scale = math.sqrt(sum_sq / (len(ordinary) - 8) / kept_variance) * factor
+
     result = scan(values, MONDAY, "robust", 1.0)
-    assert result.weekday_profile == pytest.approx(profile)
-    assert result.center == pytest.approx(overall + middle)
-    assert result.scale == pytest.approx(mad / 0.6745)
+    assert result.trend == pytest.approx(slope)
+    assert result.scale == pytest.approx(scale)
+    mid = (days - 1) / 2
+    assert result.center == pytest.approx(statistics.fmean(levels) + slope * mid)
+    assert result.weekday_profile == pytest.approx(
+        [level - statistics.fmean(levels) for level in levels]
+    )
     by_index = {f.index: f for f in result.flags}
     for i, r in enumerate(residuals):
-        score = 0.6745 * (r - middle) / mad
-        if abs(score) >= 1.0:
-            assert by_index[i].score == pytest.approx(score)
-            assert by_index[i].expected == pytest.approx(overall + profile[i % 7] + middle)
+        if abs(r / scale) >= 1.0:
+            assert by_index[i].score == pytest.approx(r / scale)
+            assert by_index[i].expected == pytest.approx(levels[i % 7] + slope * i)
         else:
             assert i not in by_index
+    # At the default threshold only the spike stands out.
+    assert [f.index for f in detect(values, MONDAY, "robust")] == [spike]
+
+
+def test_robust_scale_is_a_consistent_standard_deviation_on_gaussian_noise() -> None:
+    # The small-sample factor makes the scale's mean the noise's standard deviation; a
+    # plain MAD around weekday medians comes out well below it on so few days.
+    rng = random.Random(8)
+    for days in (60, 90):
+        scales, mads = [], []
+        for _ in range(300):
+            values = [rng.gauss(0.0, 1.0) for _ in range(days)]
+            scales.append(scan(values, rng.randrange(7), "robust").scale)
+            medians = [statistics.median(values[w::7]) for w in range(7)]
+            residuals = [v - medians[i % 7] for i, v in enumerate(values)]
+            mads.append(statistics.median(abs(r) for r in residuals) / 0.6745)
+        assert statistics.fmean(scales) == pytest.approx(1.0, abs=0.03)
+        assert statistics.fmean(mads) < 0.93
+
+
+def test_robust_follows_a_trend_that_zscore_reads_as_the_level() -> None:
+    # A business growing by 100 a day (1% of a weekday's sales): zscore, measuring every
+    # day against one mean, flags the Sundays of the first weeks and misses the unusual
+    # day; robust compares each day with its weekday and trend and flags that day alone.
+    rng = random.Random(6)
+    values = [PATTERN[i % 7] + 100.0 * i + rng.gauss(0.0, 200.0) for i in range(70)]
+    values[33] -= 2_000.0
+    assert [f.index for f in detect(values, MONDAY, "robust")] == [33]
+    zscore = detect(values, MONDAY, "zscore")
+    assert [f.index for f in zscore] == [6, 13, 20, 27]
 
 
 def test_first_day_places_the_weekdays() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +20,9 @@ from finance_agent.domain.analytics.forecasting import (
     SMA_WINDOW,
     Z80,
     Z95,
+    holdout_days,
     hw_error_scales,
+    t_quantile,
 )
 
 PATTERN = (1_000.0, 1_200.0, 1_150.0, 1_100.0, 1_300.0, 400.0, 250.0)  # quiet weekends
@@ -207,6 +210,9 @@ def test_auto_picks_a_seasonal_method_on_weekly_data_and_says_why() -> None:
     assert all(s.mase is not None and s.mase > 0 for s in result.holdout)
     assert result.note is not None
     assert result.note.startswith(f"auto chose {result.method}")
+    assert "significantly lower" in result.note
+    assert best.t_vs_sma is not None
+    assert best.t_vs_sma > t_quantile(0.95, result.holdout_days - 1)
 
 
 def test_auto_keeps_sma_on_a_flat_series() -> None:
@@ -221,6 +227,41 @@ def test_auto_result_is_the_chosen_method_refitted_on_all_days() -> None:
     direct = forecast(history, 14, auto.method)
     assert auto.points == direct.points
     assert auto.total == direct.total
+
+
+def test_t_quantile_matches_the_tables() -> None:
+    # Student's t, one-sided 95% points (any statistics table).
+    for df, want in ((5, 2.015), (6, 1.943), (10, 1.812), (20, 1.725), (27, 1.703), (55, 1.673)):
+        assert t_quantile(0.95, df) == pytest.approx(want, abs=1e-3)
+
+
+def test_auto_leaves_sma_only_for_a_significantly_better_method() -> None:
+    # White noise: sma (the mean) is the right forecast. By chance another method's
+    # held-out error is sometimes lower; auto must still keep sma unless the paired t test
+    # of the errors passes at 5% (one-sided).
+    lower_by_chance = 0
+    for seed in range(1, 41):
+        rng = random.Random(seed)
+        history = [1_000.0 + rng.gauss(0.0, 100.0) for _ in range(70)]
+        result = forecast(history, 14, "auto")
+        held = holdout_days(70)
+        assert result.holdout_days == held == 35
+        critical = 1.691  # t table, 34 degrees of freedom, one-sided 5%
+        sma = next(s for s in result.holdout if s.method == "sma")
+        assert sma.t_vs_sma is None
+        others = [s for s in result.holdout if s.method != "sma"]
+        eligible = [sma, *(s for s in others if s.t_vs_sma is not None and s.t_vs_sma > critical)]
+        assert result.method == min(eligible, key=lambda s: s.mae).method
+        if result.method == "sma" and any(s.mae < sma.mae for s in others):
+            lower_by_chance += 1
+        # The statistic itself, from its definition for the two simple candidates.
+        sma_errors = [abs(history[t] - sum(history[t - 30 : t]) / 30) for t in range(35, 70)]
+        naive_errors = [abs(history[t] - history[t - 7]) for t in range(35, 70)]
+        diffs = [a - b for a, b in zip(sma_errors, naive_errors, strict=True)]
+        t = sum(diffs) / len(diffs) / (statistics.stdev(diffs) / math.sqrt(len(diffs)))
+        naive = next(s for s in others if s.method == "seasonal_naive")
+        assert naive.t_vs_sma == pytest.approx(t)
+    assert lower_by_chance > 0
 
 
 def test_auto_on_a_short_history_compares_the_methods_it_can_fit() -> None:
