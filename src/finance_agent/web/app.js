@@ -243,7 +243,7 @@ function onUnauthorized(error) {
   const claims = tokenClaims(state.token || "");
   let message;
   if (typeof claims.exp === "number" && claims.exp * 1000 <= Date.now()) {
-    const when = new Date(claims.exp * 1000).toLocaleString();
+    const when = formatDateTime(new Date(claims.exp * 1000).toISOString());
     message = `Your sign-in has expired (the token expired ${when}). Sign in again: open a new link from finance-agent serve or paste a new token.`;
   } else if (!state.token) {
     message = "Sign in to see the figures.";
