@@ -122,10 +122,21 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     run_server(args.host, args.port)
 
 
-def _cmd_openapi(_: argparse.Namespace) -> None:
+def _cmd_openapi(args: argparse.Namespace) -> None:
+    if args.bedrock:
+        from finance_agent.openapi_bedrock import build_bedrock_openapi
+
+        print(json.dumps(build_bedrock_openapi(), indent=2))
+        return
     from finance_agent.openapi import build_openapi
 
     print(json.dumps(build_openapi(), indent=2))
+
+
+def _cmd_mcp(args: argparse.Namespace) -> None:
+    from finance_agent.adapters.mcp_server import run_stdio
+
+    run_stdio(args.token)
 
 
 def _port_flag(text: str) -> int:
@@ -209,7 +220,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
+    p.add_argument(
+        "--bedrock",
+        action="store_true",
+        help="the Bedrock action group's schema instead: the tool routes, OpenAPI 3.0",
+    )
     p.set_defaults(func=_cmd_openapi)
+
+    p = sub.add_parser("mcp", help="serve the tools to an MCP client over stdio")
+    p.add_argument(
+        "--token",
+        help="a bearer token to act as (default: MCP_TOKEN); without one, read-only tools",
+    )
+    p.set_defaults(func=_cmd_mcp)
     return parser
 
 

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     chat_max_output_tokens: int = Field(default=1024, ge=64, le=8192)
     # HMAC key that signs the caller's identity in a Bedrock agent's session attributes.
     session_signing_secret: SecretStr | None = None
+    # The bearer token ``finance-agent mcp`` (stdio) acts as; without one, read-only tools.
+    mcp_token: SecretStr | None = None
     # ``None`` means "decided by ENV": sqlite for local, dynamodb elsewhere.
     store: StoreKind | None = None
     sqlite_path: Path | None = None
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
         "bedrock_guardrail_id",
         "bedrock_guardrail_version",
         "session_signing_secret",
+        "mcp_token",
         "dynamodb_endpoint_url",
         "sqlite_path",
         "store",

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from finance_agent.adapters.http.errors import invalid_input
 from finance_agent.adapters.local_server.events import LocalContext, build_event, claims_context
+from finance_agent.adapters.mcp_server import McpHttpEndpoint
 from finance_agent.domain.errors import UnauthorizedError
 from finance_agent.routes import ROUTES, Route
 from finance_agent.shared import responses
@@ -37,6 +38,8 @@ from finance_agent.shared.log import logger
 # API Gateway's payload limit; the handlers apply their own, smaller one.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 OPENAPI_PATH = "/openapi.json"
+# The tool routes for MCP clients (streamable HTTP), with the same Bearer auth.
+MCP_PATH = "/mcp"
 # The web page: static files that hold no data (every API call carries the token), so they
 # are served without auth, each at the root beside index.html as a static host would.
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -244,6 +247,7 @@ def create_app() -> Starlette:
     http_routes = [
         HttpRoute("/", _index, methods=["GET"]),
         HttpRoute(OPENAPI_PATH, _openapi, methods=["GET"]),
+        HttpRoute(MCP_PATH, McpHttpEndpoint()),
     ]
     http_routes += [HttpRoute(path, _PathEndpoint(m)) for path, m in by_path.items()]
     http_routes += [
