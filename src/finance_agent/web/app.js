@@ -264,7 +264,9 @@ function signIn(token) {
   $("signin").hidden = true;
   $("main").hidden = false;
   $("session-box").hidden = false;
-  $("who").textContent = whoIs(tokenClaims(token));
+  const who = whoIs(tokenClaims(token));
+  $("who").textContent = who;
+  $("who").title = `Signed in as ${who}`;
   document.title = "Finance overview · finance-agent";
   loadEverything();
 }
