@@ -122,6 +122,19 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     run_server(args.host, args.port)
 
 
+def _cmd_package(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from finance_agent.packaging import PackagingError, build_artifact, describe
+
+    try:
+        artifact = build_artifact(Path(args.output), source_only=args.source_only)
+    except PackagingError as exc:
+        print(f"finance-agent: error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILURE) from None
+    print(describe(artifact))
+
+
 def _cmd_openapi(args: argparse.Namespace) -> None:
     if args.bedrock:
         from finance_agent.openapi_bedrock import build_bedrock_openapi
@@ -218,6 +231,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=_port_flag, default=8000, help="port (default 8000; 0: any)")
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("package", help="build the AWS Lambda artifact (no SAM, no Docker)")
+    p.add_argument(
+        "--output",
+        default="build/lambda.zip",
+        help="the zip to write; its folder (without .zip) is the template's CodeUri "
+        "(default build/lambda.zip)",
+    )
+    p.add_argument(
+        "--source-only",
+        action="store_true",
+        help="only the package and a requirements.txt in the folder, for `sam build`",
+    )
+    p.set_defaults(func=_cmd_package)
 
     p = sub.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
     p.add_argument(
