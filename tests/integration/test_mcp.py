@@ -261,6 +261,16 @@ def test_http_refusal_is_the_same_in_process() -> None:
     assert response.json()["error"] == "unauthorized"
 
 
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_http_only_post_is_served(server: LocalServer, method: str) -> None:
+    """No server stream to open (GET) and no session to end (DELETE): nothing hangs."""
+    headers = {"Authorization": f"Bearer {make_token()}", "Accept": "text/event-stream"}
+    response = httpx.request(method, f"{server.url}/mcp", headers=headers, timeout=10.0)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"] == "method_not_allowed"
+
+
 # --- in process: what the transports do not reach -----------------------------------------
 
 

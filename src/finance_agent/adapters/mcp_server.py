@@ -222,6 +222,8 @@ class McpHttpEndpoint:
 
     Stateless streamable HTTP with JSON answers: each request is complete in itself and
     carries its own token, so no session outlives the request that verified its caller.
+    Only POST: the tools never speak first, so there is no server stream to open with GET
+    (405, which the protocol allows) and no session to end with DELETE.
     The host is not checked (DNS-rebinding protection): every request needs a valid token.
     """
 
@@ -229,6 +231,11 @@ class McpHttpEndpoint:
         from starlette.datastructures import Headers
 
         asgi = (scope, receive, send)
+        if scope.get("method") != "POST":
+            message = f"{scope.get('method')} is not allowed on {scope.get('path')}; use POST"
+            refusal = responses.error(405, "method_not_allowed", message, headers={"allow": "POST"})
+            await self._answer(refusal, *asgi)
+            return
         try:
             authorization = Headers(scope=scope).get("authorization", "")
             identity = authenticate({"headers": {"authorization": authorization}})
