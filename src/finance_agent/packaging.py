@@ -160,13 +160,16 @@ def build_artifact(
     output: Path,
     *,
     source_only: bool = False,
-    install: Installer = pip_install,
-    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    install: Installer | None = None,
+    max_unzipped_bytes: int | None = None,
 ) -> Artifact:
     """Fill ``output`` without ``.zip`` (the folder) and write ``output`` (the zip).
 
     ``source_only``: the package and a requirements.txt only, for ``sam build`` to install.
+    ``install`` replaces pip (tests); the budget defaults to ``MAX_UNZIPPED_BYTES``.
     """
+    install = install or pip_install
+    budget = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
     if output.suffix != ".zip":
         raise PackagingError(f"the output must be a .zip file, got {output}")
     folder = output.with_suffix("")
@@ -175,14 +178,14 @@ def build_artifact(
     _copy_package(folder)
     if source_only:
         (folder / "requirements.txt").write_text("\n".join(requirements) + "\n")
-        size = sum(path.stat().st_size for path in _artifact_files(folder))
-        return Artifact(folder, None, 0, size, len(_artifact_files(folder)))
+        staged = _artifact_files(folder)
+        return Artifact(folder, None, 0, sum(p.stat().st_size for p in staged), len(staged))
     install(requirements, folder)
     files, unzipped = write_zip(folder, output)
-    if unzipped > max_unzipped_bytes:
+    if unzipped > budget:
         raise PackagingError(
             f"the artifact is {unzipped / MIB:.1f} MiB unzipped, over the budget of "
-            f"{max_unzipped_bytes / MIB:.0f} MiB: look for a dependency that should not be there"
+            f"{budget / MIB:.0f} MiB: look for a dependency that should not be there"
         )
     return Artifact(folder, output, output.stat().st_size, unzipped, files)
 
