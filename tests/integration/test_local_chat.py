@@ -92,7 +92,7 @@ def week_to_date() -> list[str]:
 
 def cash(horizon: int) -> Callable[[], list[str]]:
     def expected() -> list[str]:
-        f = tool("cashflow_forecast", horizon=horizon)
+        f = tool("cashflow_forecast", horizon=horizon, method="auto")
         cur = f["currency"]
         return [
             f"next {horizon} days ({f['start_date']} to {f['end_date']})",
@@ -105,7 +105,7 @@ def cash(horizon: int) -> Callable[[], list[str]]:
 
 def anomalies(days: int) -> Callable[[], list[str]]:
     def expected() -> list[str]:
-        r = tool("detect_anomalies", period=f"last_{days}d")
+        r = tool("detect_anomalies", period=f"last_{days}d", method="robust")
         cur, found = r["currency"], r["anomalies"]
         assert found, "the demo data has unusual days"
         said = [f"({r['start_date']} to {r['end_date']})", f"{len(found)} day"]

@@ -60,6 +60,8 @@ Rules:
 estimate or round a figure differently from the tool; if no tool gives it, say you do not have it.
 - Periods are written last_<N>d: the N days ending today, N from 1 to 365.
 - Amounts are in {currency}. Today is {today} ({timezone}).
+- Use method "auto" for cash-flow forecasts and method "robust" for unusual days unless the \
+user asks for another method: they follow the weekly pattern of sales.
 - When a tool answers with an error, explain it plainly; "forbidden" means the user lacks \
 the permission for that action.
 - Record a reminder only when the user asks for it. Answer in a few plain sentences."""

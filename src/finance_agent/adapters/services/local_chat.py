@@ -26,6 +26,8 @@ from finance_agent.shared.log import logger
 
 NAME = "local"
 LISTED = 5  # customers or days named in one answer; the rest are counted
+CHAT_FORECAST_METHOD = "auto"
+CHAT_ANOMALY_METHOD = "robust"
 HELP = (
     "I'm the offline finance assistant: I answer from this company's records without a "
     "language model, so I understand a few kinds of questions. Ask me about:\n"
@@ -266,7 +268,8 @@ def _cashflow(ask: Ask) -> str:
         span = Span(30, "the next 30 days")
     if (refused := _out_of_range(span)) is not None:
         return refused
-    f = ask.tools.call("cashflow_forecast", horizon=span.days)
+    # The chat chooses for the user, so it uses the methods the benchmark backs (issue 8).
+    f = ask.tools.call("cashflow_forecast", horizon=span.days, method=CHAT_FORECAST_METHOD)
     cur = f["currency"]
     reply = (
         f"Cash outlook for the next {f['horizon_days']} days ({f['start_date']} to "
@@ -286,7 +289,9 @@ def _anomalies(ask: Ask) -> str:
     span = _span(ask.text, 60)
     if (refused := _out_of_range(span)) is not None:
         return refused
-    r = ask.tools.call("detect_anomalies", period=f"last_{span.days}d")
+    r = ask.tools.call(
+        "detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD
+    )
     cur, found = r["currency"], r["anomalies"]
     where = f"In {span.label} ({r['start_date']} to {r['end_date']})"
     if not found:
