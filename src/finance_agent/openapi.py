@@ -28,6 +28,7 @@ DESCRIPTION = (
 TAGS = {
     "tools": "Read-only tools: figures for people and agents.",
     "actions": "Actions the agent takes, each one recorded.",
+    "chat": "The finance assistant: questions in plain words, answers with real figures.",
 }
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -46,7 +47,15 @@ class Error(BaseModel):
     """Every error: a code, a message for a person and, on a 400, each broken rule."""
 
     error: Literal[
-        "validation_error", "unauthorized", "forbidden", "not_found", "conflict", "internal_error"
+        "validation_error",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "conflict",
+        "rate_limited",
+        "internal_error",
+        "bad_gateway",
+        "service_unavailable",
     ]
     message: str = Field(description="for a person")
     details: list[ErrorDetail]
@@ -63,7 +72,10 @@ ERRORS: dict[int, str] = {
     403: "The token lacks the scope this operation needs.",
     404: "A resource the request names does not exist.",
     409: "The Idempotency-Key was used with a different request, or that request is running.",
+    429: "The model or agent behind the chat asks to slow down; retry after `Retry-After`.",
     500: "Unexpected error: the body carries only the `request_id`.",
+    502: "The model or agent behind the chat failed or refused; the body has the `request_id`.",
+    503: "The model or agent behind the chat is unavailable or timed out; retry later.",
 }
 
 
@@ -147,13 +159,16 @@ def _responses(route: Route, refs: dict[Any, Any]) -> dict[str, Any]:
     statuses += [403] if route.scope is not None else []
     statuses += [404] if route.body_model is not None else []
     statuses += [409] if route.idempotent else []
+    statuses += [429, 502, 503] if route.calls_upstream else []
     for status in sorted(statuses):
         responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
     return dict(sorted(responses.items()))
 
 
 def _operation(route: Route, refs: dict[Any, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    tag = "actions" if route.path.startswith("/agent/actions") else "tools"
+    tag = "chat" if not route.is_tool else "actions" if route.scope is not None else "tools"
+    if route.path.startswith("/agent/actions"):
+        tag = "actions"
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,

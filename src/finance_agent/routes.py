@@ -40,6 +40,8 @@ class Route:
     success_status: int = 200
     # POST routes that honour an Idempotency-Key header.
     idempotent: bool = False
+    # Routes that call a model or agent, and so can answer 429/502/503.
+    calls_upstream: bool = False
 
     @property
     def route_key(self) -> str:
@@ -144,6 +146,7 @@ ROUTES: tuple[Route, ...] = (
         body_model=schemas.ChatBody,
         response_model=schemas.ChatReply,
         is_tool=False,
+        calls_upstream=True,
         summary="Ask the finance agent",
         description=(
             "A question or request in plain words, answered with the real figures. The tools it "

@@ -83,7 +83,7 @@ def test_every_route_is_an_operation(doc: dict[str, Any], route: Route) -> None:
     assert operation["operationId"] == route.operation_id
     assert operation["summary"] == route.summary
     assert operation["description"] == route.description
-    assert operation["tags"] in (["tools"], ["actions"])
+    assert operation["tags"] in (["tools"], ["actions"], ["chat"])
     responses = operation["responses"]
     assert str(route.success_status) in responses
     assert {"400", "401", "500"} <= set(responses)
@@ -227,3 +227,9 @@ def test_real_responses_match_their_schemas(
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         ).validate(json.loads(response["body"]))
     assert statuses == [200] * (len(cases) - 4) + [201, 404, 200, 400]
+
+
+def test_the_chat_documents_the_upstream_errors_and_its_own_tag() -> None:
+    operation = build_openapi()["paths"]["/agent/chat"]["post"]
+    assert operation["tags"] == ["chat"]
+    assert {"429", "502", "503"} <= set(operation["responses"])
