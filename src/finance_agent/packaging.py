@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -59,13 +60,25 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else ""
 
 
+def declared_requirements() -> list[str]:
+    """The dependencies the project declares: its pyproject.toml when this is a source
+    checkout (an editable install's metadata is as old as its last install), else the
+    installed distribution's metadata."""
+    pyproject = Path(finance_agent.__file__).resolve().parents[2] / "pyproject.toml"
+    if pyproject.is_file():
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        if project.get("name") == DISTRIBUTION:
+            return [str(requirement) for requirement in project.get("dependencies", [])]
+    return importlib.metadata.requires(DISTRIBUTION) or []
+
+
 def runtime_requirements(declared: Iterable[str] | None = None) -> list[str]:
     """The package's own dependencies without extras and without the server-only ones.
 
     Markers stay on the requirement, for pip to decide (tzdata is for Windows only).
     """
     if declared is None:
-        declared = importlib.metadata.requires(DISTRIBUTION) or []
+        declared = declared_requirements()
     kept = []
     for requirement in declared:
         marker = requirement.partition(";")[2]

@@ -100,6 +100,27 @@ def test_the_installed_packages_requirements_include_boto3_and_no_server() -> No
     assert not names_ & {"starlette", "uvicorn", "mcp", "pytest", "moto"}
 
 
+def test_a_source_checkout_declares_its_dependencies_in_pyproject() -> None:
+    import tomllib
+
+    from .cfn import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert packaging.declared_requirements() == project["dependencies"]
+
+
+def test_an_installed_package_declares_its_dependencies_in_its_metadata(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.metadata
+
+    import finance_agent
+
+    installed = tmp_path / "site-packages" / "finance_agent" / "__init__.py"
+    monkeypatch.setattr(finance_agent, "__file__", str(installed))
+    assert packaging.declared_requirements() == importlib.metadata.requires("finance-agent")
+
+
 def test_pip_is_asked_for_linux_arm64_wheels_for_python_3_12_only(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
