@@ -274,6 +274,51 @@ def test_http_only_post_is_served(server: LocalServer, method: str) -> None:
 # --- in process: what the transports do not reach -----------------------------------------
 
 
+def _rpc(client: TestClient, token: str, method: str, params: dict[str, Any]) -> Any:
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-06-18",
+    }
+    message = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+    response = client.post("/mcp", json=message, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["result"]
+
+
+def test_http_json_rpc_in_process_runs_as_the_tokens_identity(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JWT_SECRET", SECRET)
+    get_settings.cache_clear()
+    token = make_token(email="in.process@example.com")
+    hello = {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    }
+    with TestClient(create_app()) as client:
+        assert _rpc(client, token, "initialize", hello)["serverInfo"]["name"] == "finance-agent"
+        listed = _rpc(client, token, "tools/list", {})["tools"]
+        arguments = {"name": "create_collection_reminder", "arguments": REMINDER}
+        called = _rpc(client, token, "tools/call", arguments)
+    assert {tool["name"] for tool in listed} == {route.operation_id for route in tool_routes()}
+    assert called["isError"] is False
+    assert called["structuredContent"]["performed_by"] == "in.process@example.com"
+
+
+def test_a_stdio_token_is_checked_at_start_and_at_each_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JWT_SECRET", SECRET)
+    get_settings.cache_clear()
+    assert mcp_server.stdio_identity(None)(None) == mcp_server.READ_ONLY
+    identity_of = mcp_server.stdio_identity(make_token(email="desk@example.com"))
+    assert identity_of(None).principal == "desk@example.com"
+    with pytest.raises(UnauthorizedError):
+        mcp_server.stdio_identity("not-a-token")
+
+
 def test_an_unknown_tool_is_a_protocol_error() -> None:
     server = mcp_server.build_server(lambda _request: READER)
 
