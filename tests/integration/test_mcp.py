@@ -12,6 +12,7 @@ import importlib.util
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,10 @@ def _run(client: Callable[[], Client], session: Session) -> Any:
         async with client() as connected:
             return await session(connected)
 
-    return anyio.run(main)
+    # A thread of its own: another suite's browser driver may keep an event loop running
+    # in this one, and anyio refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, main).result()
 
 
 def _body(result: CallToolResult) -> Any:
