@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gc
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -144,50 +142,12 @@ def _respond(route: Route, result: BaseModel | ApiResult) -> dict[str, Any]:
     return responses.ok(result, route.success_status)
 
 
-class _ColdStart:
-    """Serves the process's first request with the cyclic garbage collector paused.
-
-    The first request of a fresh process (a Lambda cold start) imports boto3 and builds its
-    client: hundreds of thousands of new, long-lived objects, over which the collector would
-    run dozens of times, full collections included, for 25-40 ms, and find almost nothing to
-    free (benchmarks/cold_start.py). Afterwards everything alive is moved to the permanent
-    generation (``gc.freeze``), so later collections skip it instead of the second request
-    paying the deferred work. Reference counting frees memory as before; only cycles among
-    objects made before that first response are kept, a few hundred objects. Once per
-    process, and not at all when the collector was already off.
-    """
-
-    def __init__(self) -> None:
-        self.pending = True  # read without the lock: every later request pays one check
-        self._lock = threading.Lock()
-
-    def first_request(self, handle: Handler, event: Event, context: Any) -> dict[str, Any]:
-        with self._lock:
-            mine, self.pending = self.pending and gc.isenabled(), False
-        if not mine:
-            return handle(event, context)
-        gc.disable()
-        try:
-            return handle(event, context)
-        finally:
-            gc.freeze()
-            gc.enable()
-
-
-_cold_start = _ColdStart()
-
-
 def endpoint(operation_id: str) -> Callable[[Logic], Handler]:
     """Make ``logic(request) -> model`` the ``handler(event, context)`` of ``operation_id``."""
     route = route_by_id(operation_id)
 
     def decorate(logic: Logic) -> Handler:
         def handler(event: Event, context: Any) -> dict[str, Any]:
-            if _cold_start.pending:
-                return _cold_start.first_request(handle, event, context)
-            return handle(event, context)
-
-        def handle(event: Event, context: Any) -> dict[str, Any]:
             request_id = _request_id(event, context)
             started = time.perf_counter()
             with logger.contextualize(request_id=request_id, route=route.route_key):

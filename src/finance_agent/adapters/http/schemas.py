@@ -30,7 +30,8 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built on first use, not at import (cold start; see DomainModel).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _period(default: str) -> str:

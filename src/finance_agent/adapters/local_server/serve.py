@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 import shlex
+import socket
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -23,8 +24,6 @@ from finance_agent.shared.auth import ACTIONS_SCOPE
 from finance_agent.shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    import socket
-
     from finance_agent.tools.seed_data import SeedReport
 
 # The seed tool's first sample action: its presence marks the store as the demo data set.
@@ -168,9 +167,18 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
     repo = get_repo()
     prepare_store(repo, clock.today())
     config = uvicorn.Config(
-        create_app(), host=host, port=port, log_level=settings.log_level.lower()
+        create_app(),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        # Every request is already logged as a JSON line by the handler that serves it.
+        access_log=False,
     )
-    sock: socket.socket = config.bind_socket()  # exits with uvicorn's message if taken
+    # bind_socket() exits with uvicorn's message if the port is taken. Its socket reports
+    # protocol 0, so asyncio would not set TCP_NODELAY on accepted connections and each
+    # reused connection would wait ~40 ms for a delayed ACK; re-wrapping the descriptor lets
+    # the socket module read the real protocol (see benchmarks/server_throughput.py).
+    sock = socket.socket(fileno=config.bind_socket().detach())
     url = public_url(host, int(sock.getsockname()[1]))
     _say(banner(url, settings, mint_token(settings), generated, _reminder_customer(repo)))
     # On Ctrl+C uvicorn shuts down cleanly, then re-raises the signal: no traceback for that.
