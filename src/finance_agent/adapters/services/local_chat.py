@@ -289,9 +289,7 @@ def _anomalies(ask: Ask) -> str:
     span = _span(ask.text, 60)
     if (refused := _out_of_range(span)) is not None:
         return refused
-    r = ask.tools.call(
-        "detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD
-    )
+    r = ask.tools.call("detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD)
     cur, found = r["currency"], r["anomalies"]
     where = f"In {span.label} ({r['start_date']} to {r['end_date']})"
     if not found:
