@@ -153,7 +153,7 @@ def test_a_pip_failure_says_what_pip_said(monkeypatch: pytest.MonkeyPatch, tmp_p
         packaging.pip_install(["nothing-such"], tmp_path)
 
 
-# -- the zip ------------------------------------------------------------------------------------
+# -- the zip ---------------------------------------------------------------------------------------
 
 
 def test_the_zip_holds_the_package_and_dependencies_but_no_server_parts_bytecode_or_scripts(
@@ -232,7 +232,7 @@ def test_source_only_stages_the_package_and_requirements_for_sam_build(tmp_path:
     assert "sam build" in packaging.describe(artifact)
 
 
-# -- the command --------------------------------------------------------------------------------
+# -- the command -----------------------------------------------------------------------------------
 
 
 def test_the_package_command_reports_the_zipped_and_unzipped_size(
@@ -266,7 +266,7 @@ def test_the_package_command_stages_sources_for_sam_build(
     assert (tmp_path / "lambda" / "requirements.txt").is_file()
 
 
-# -- the real artifact (pip downloads Linux arm64 wheels) ---------------------------------------
+# -- the real artifact (pip downloads Linux arm64 wheels) ------------------------------------------
 
 
 def _registry_problem(folder: Path) -> str | None:
