@@ -326,11 +326,6 @@ def test_alarms_watch_api_5xx_and_every_functions_errors_and_throttles(
 # -- the scope as Cognito writes it ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shared/auth.py does not yet accept <resource server>/agent:actions, the form "
-    "Cognito puts in tokens and ActionsScope lets API Gateway require (docs/deploy.md step 1)",
-)
 def test_the_functions_accept_the_scope_behind_a_cognito_resource_server() -> None:
     from finance_agent.shared.auth import authenticate, check_scope
 

@@ -434,3 +434,12 @@ def test_require_scope_passes_the_event_through_when_the_scope_is_granted(
     assert len(calls) == 2
     assert handler.__name__ == "handler"
     assert handler.__doc__ == "Does something that needs the scope."
+
+
+def test_a_scope_behind_a_cognito_resource_server_counts_and_look_alikes_do_not() -> None:
+    from finance_agent.shared.auth import Identity
+
+    cognito = Identity(principal="p", scopes=frozenset({"finance-agent/agent:actions"}))
+    assert cognito.has_scope("agent:actions")
+    for scope in ("read:agent:actions", "agent:actions:read", "finance-agent/agent:actionsX"):
+        assert not Identity(principal="p", scopes=frozenset({scope})).has_scope("agent:actions")

@@ -31,7 +31,9 @@ class Identity:
     claims: Mapping[str, Any] = field(default_factory=dict)
 
     def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes
+        """``scope`` itself, or behind a resource server as Cognito issues custom scopes
+        (``finance-agent/agent:actions``): the trusted issuer names its scopes either way."""
+        return scope in self.scopes or any(s.endswith("/" + scope) for s in self.scopes)
 
 
 def _split_scopes(value: Any) -> set[str]:
