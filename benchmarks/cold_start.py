@@ -19,7 +19,6 @@ HTTP sends (waiting for moto, which is much slower per item than DynamoDB) and i
 cyclic garbage collector. Times are medians over the rounds; ratios are medians over the
 rounds of the ratio within each round (a round's variants run back to back, so a slow spell
 of a shared machine touches both sides). The goal: handler / bare client at most 1.5.
-One handler also runs with endpoint.py's first-request GC pause switched off (--ab-route).
 
 Afterwards a few ``python -X importtime`` runs of one handler and of the bare client + Query
 give the import costs (self time, median of the runs), per module and per package, each
@@ -69,7 +68,6 @@ PASS = "python -c pass"
 BARE = "boto3 client"
 BARE_QUERY = "boto3 client + Query"
 BASELINES = (PASS, BARE, BARE_QUERY)
-NO_PAUSE_SUFFIX = " (GC pause off)"
 
 # Run before the clock starts in every measured child (a few microseconds, no imports):
 # the collector's time through gc.callbacks, and the time inside botocore's HTTP send (the
@@ -236,20 +234,12 @@ def report(fields: str) -> str:
     )
 
 
-# The A/B switch of the GC pause in endpoint.py, flipped after the import (no cost moved).
-NO_GC_PAUSE = (
-    "_endpoint = sys.modules['finance_agent.adapters.http.endpoint']\n"
-    "_endpoint._cold_start.pending = False\n"
-)
-
-
-def handler_script(module: str, event: dict[str, Any], gc_pause: bool = True) -> str:
+def handler_script(module: str, event: dict[str, Any]) -> str:
     # The event is a literal of the script: it is compiled before the clock starts.
     return (
         PRELUDE
         + f"import {module} as _module\n"
         + "_t1 = time.perf_counter()\n"
-        + ("" if gc_pause else NO_GC_PAUSE)
         + f"_response = _module.handler({event!r}, None)\n"
         + "_t2 = time.perf_counter()\n"
         + report(
@@ -351,7 +341,7 @@ def child_env(url: str) -> dict[str, str]:
 
 
 def make_variants(
-    url: str, today: date, customer_id: str, only: Sequence[str] | None, ab_route: str | None
+    url: str, today: date, customer_id: str, only: Sequence[str] | None
 ) -> list[Variant]:
     from finance_agent.routes import ROUTES
 
@@ -377,9 +367,6 @@ def make_variants(
         module = route.handler.rpartition(".")[0]
         event = event_for(route.method, route.path, body)
         variants.append(Variant(route.operation_id, handler_script(module, event), answered))
-        if route.operation_id == ab_route:
-            script = handler_script(module, event, gc_pause=False)
-            variants.append(Variant(f"{route.operation_id}{NO_PAUSE_SUFFIX}", script, answered))
     return variants
 
 
@@ -562,11 +549,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--importtime-runs", type=int, default=5, help="0 to skip")
     parser.add_argument("--routes", nargs="+", help="operation ids (default: every route)")
     parser.add_argument("--profile-route", default="get_kpis", help="handler to break down")
-    parser.add_argument(
-        "--ab-route",
-        default="get_kpis",
-        help="handler also run with endpoint.py's first-request GC pause switched off",
-    )
     args = parser.parse_args(argv)
 
     url, server = start_moto_server()
@@ -577,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         customer_id = prepare_table(url, today)
         env = child_env(url)
         with tempfile.TemporaryDirectory() as cwd:
-            variants = make_variants(url, today, customer_id, args.routes, args.ab_route)
+            variants = make_variants(url, today, customer_id, args.routes)
             measure(variants, env, cwd, args.repeats)
             by_name = {v.name: v for v in variants}
             profiled = by_name.get(args.profile_route)
@@ -594,9 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sys.version.split()[0]}, {os.cpu_count()} CPUs\n"
     )
     print(results_tables(variants))
-    handlers = [
-        v for v in variants if v.name not in BASELINES and not v.name.endswith(NO_PAUSE_SUFFIX)
-    ]
+    handlers = [v for v in variants if v.name not in BASELINES]
     worst = max(handlers, key=lambda v: v.ratio(by_name[BARE]))
     ratio = worst.ratio(by_name[BARE])
     verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
@@ -604,19 +584,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nSlowest handler: {worst.name}, {ratio:.2f}x the bare boto3 client "
         f"(goal: at most {GOAL_RATIO}x): {verdict}"
     )
-    paused = by_name.get(args.ab_route or "")
-    unpaused = by_name.get(f"{args.ab_route}{NO_PAUSE_SUFFIX}")
-    if paused is not None and unpaused is not None:
-        saved = statistics.median(
-            off - on
-            for off, on in zip(
-                unpaused.samples["total_ms"], paused.samples["total_ms"], strict=True
-            )
-        )
-        print(
-            f"GC pause on the first request ({args.ab_route}): without it / with it "
-            f"{unpaused.ratio(paused):.2f}x, {saved:.0f} ms saved (medians of the rounds)"
-        )
     if handler_imports and bare_imports:
         print()
         print(import_tables(handler_imports, bare_imports, args.top, args.profile_route))

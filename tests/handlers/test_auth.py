@@ -443,3 +443,31 @@ def test_a_scope_behind_a_cognito_resource_server_counts_and_look_alikes_do_not(
     assert cognito.has_scope("agent:actions")
     for scope in ("read:agent:actions", "agent:actions:read", "finance-agent/agent:actionsX"):
         assert not Identity(principal="p", scopes=frozenset({scope})).has_scope("agent:actions")
+
+
+def test_a_cached_verified_token_is_still_refused_once_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as clock_time
+
+    import jwt as pyjwt
+
+    from finance_agent.domain.errors import UnauthorizedError
+    from finance_agent.shared.auth import verify_token
+    from finance_agent.shared.settings import get_settings
+
+    secret = "a-secret-of-at-least-thirty-two-bytes!"
+    monkeypatch.setenv("JWT_SECRET", secret)
+    get_settings.cache_clear()
+    now = clock_time.time()
+    token = pyjwt.encode({"sub": "u1", "exp": int(now) + 60}, secret, algorithm="HS256")
+    assert verify_token(token)["sub"] == "u1"
+    assert verify_token(token)["sub"] == "u1"  # served from the cache
+    monkeypatch.setattr("finance_agent.shared.auth.time.time", lambda: now + 120)
+    with pytest.raises(UnauthorizedError, match="expired"):
+        verify_token(token)
+    monkeypatch.setenv("JWT_SECRET", "another-secret-of-thirty-two-bytes!!")
+    monkeypatch.setattr("finance_agent.shared.auth.time.time", lambda: now)
+    get_settings.cache_clear()
+    with pytest.raises(UnauthorizedError, match="not valid"):
+        verify_token(token)  # another key: verified again, not served from the cache

@@ -10,6 +10,7 @@ verified here with JWT_SECRET and JWT_ALGORITHM. There is no anonymous access.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ from finance_agent.domain.errors import ForbiddenError, UnauthorizedError
 from finance_agent.shared.settings import get_settings
 
 ACTIONS_SCOPE = "agent:actions"
+# Verified tokens kept per process: a local server or warm Lambda sees few distinct tokens.
+VERIFIED_TOKENS_CACHED = 256
 MAX_PRINCIPAL_LENGTH = 254  # an email address's limit; performed_by holds it
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -70,24 +73,48 @@ def _bearer_token(event: Mapping[str, Any]) -> str | None:
 
 def verify_token(token: str) -> dict[str, Any]:
     """Claims of a token signed with JWT_SECRET; anything else is UnauthorizedError."""
-    import jwt  # PyJWT: loaded only where tokens are verified in-process
-
     settings = get_settings()
     if settings.jwt_secret is None:
         raise UnauthorizedError("bearer tokens cannot be verified: JWT_SECRET is not configured")
+    claims = _verified(
+        token,
+        settings.jwt_secret.get_secret_value(),
+        settings.jwt_algorithm,
+        settings.jwt_audience,
+        settings.jwt_issuer,
+    )
+    # A token verified earlier is served from the cache: its expiry is checked every time.
+    if float(claims["exp"]) <= time.time():
+        raise UnauthorizedError("the bearer token has expired")
+    return dict(claims)
+
+
+@functools.lru_cache(maxsize=VERIFIED_TOKENS_CACHED)
+def _verified(
+    token: str, secret: str, algorithm: str, audience: str | None, issuer: str | None
+) -> dict[str, Any]:
+    """Signature and claims checked once per token and configuration (failures not cached).
+
+    The same token under the same key always verifies the same way, so only the expiry,
+    checked by the caller, can change the answer later.
+    """
+    import jwt  # PyJWT: loaded only where tokens are verified in-process
+
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            settings.jwt_secret.get_secret_value(),
-            algorithms=[settings.jwt_algorithm],  # pinned: "none" and others are refused
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
+            secret,
+            algorithms=[algorithm],  # pinned: "none" and others are refused
+            audience=audience,
+            issuer=issuer,
+            options={"require": ["exp"], "verify_aud": audience is not None},
         )
     except jwt.ExpiredSignatureError:
         raise UnauthorizedError("the bearer token has expired") from None
     except jwt.PyJWTError:
         raise UnauthorizedError("the bearer token is not valid") from None
+    if not isinstance(claims.get("exp"), int | float):
+        raise UnauthorizedError("the bearer token is not valid")
     return claims
 
 

@@ -34,6 +34,7 @@ from finance_agent.routes import ROUTES, Route
 from finance_agent.shared import responses
 from finance_agent.shared.auth import verify_token
 from finance_agent.shared.log import logger
+from finance_agent.shared.settings import get_settings
 
 # API Gateway's payload limit; the handlers apply their own, smaller one.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -121,7 +122,14 @@ async def _invoke(route: Route, request: Request) -> Response:
         return to_http(invalid_input([{"field": "body", "rule": rule}]), request_id, origin)
     event = build_event(request, body, route.route_key, request_id=request_id)
     event["requestContext"]["authorizer"] = claims_context(claims)
-    result = await run_in_threadpool(_handler(route), event, LocalContext(request_id))
+    handler, context = _handler(route), LocalContext(request_id)
+    if route.calls_upstream or get_settings().store_kind != "sqlite":
+        # Waits on a network (a model, DynamoDB): off the event loop.
+        result = await run_in_threadpool(handler, event, context)
+    else:
+        # A local SQLite read takes well under a millisecond: handing it to a worker thread
+        # and back would cost more than it (benchmarks/server_throughput.py).
+        result = handler(event, context)
     return to_http(result, request_id, origin)
 
 
