@@ -86,14 +86,15 @@ def build_event(
     cookie_values = [v for k, v in raw_headers if k == "cookie"]
     headers = _joined([(k, v) for k, v in raw_headers if k != "cookie"])
     source_ip = request.client.host if request.client else "127.0.0.1"
+    url = request.url  # built on every access: read it once
     # API Gateway adds these for the integration; a proxy in front already set them.
     headers.setdefault("x-forwarded-for", source_ip)
-    headers.setdefault("x-forwarded-proto", request.url.scheme)
-    if request.url.port is not None:
-        headers.setdefault("x-forwarded-port", str(request.url.port))
+    headers.setdefault("x-forwarded-proto", url.scheme)
+    if url.port is not None:
+        headers.setdefault("x-forwarded-port", str(url.port))
     raw_query = scope.get("query_string", b"").decode("latin-1")
     raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-    host = headers.get("host", request.url.netloc)
+    host = headers.get("host") or url.netloc
     domain = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     rid = request_id or str(uuid.uuid4())
     event: dict[str, Any] = {
