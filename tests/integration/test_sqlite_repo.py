@@ -243,3 +243,25 @@ def test_a_write_that_fails_in_sqlite_raises_store_error_not_conflict(repo: Sqli
 
     with pytest.raises(StoreError):
         repo.create_agent_action("note", {}, "alice")
+
+
+def test_expired_idempotency_and_chat_records_are_purged_by_later_writes(tmp_path: Path) -> None:
+    from finance_agent.domain.models import ChatTurn, IdempotencyRecord
+    from finance_agent.shared.clock import now_utc
+
+    store = SqliteRepo(tmp_path / "purge.db")
+    past = now_utc() - timedelta(seconds=1)
+    store.claim_idempotency_key(IdempotencyRecord(key="old", fingerprint="f", expires_at=past))
+    store.append_chat_turns(
+        "owner", "s-old", [ChatTurn(role="user", text="hi", at=past)], ttl=timedelta(seconds=-1)
+    )
+    store._next_purge.clear()  # the next write is due to purge
+    store.claim_idempotency_key(
+        IdempotencyRecord(key="new", fingerprint="f", expires_at=now_utc() + timedelta(hours=1))
+    )
+    store.append_chat_turns("owner", "s-new", [ChatTurn(role="user", text="hi", at=now_utc())])
+    conn = sqlite3.connect(tmp_path / "purge.db")
+    assert [r[0] for r in conn.execute("SELECT key FROM idempotency")] == ["new"]
+    assert [r[0] for r in conn.execute("SELECT session_id FROM chat_sessions")] == ["s-new"]
+    conn.close()
+    store.close()

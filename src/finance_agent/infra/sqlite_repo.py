@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -67,7 +68,11 @@ CREATE TABLE IF NOT EXISTS chat_sessions (
     owner TEXT NOT NULL, session_id TEXT NOT NULL, turns_json TEXT NOT NULL,
     expires_at TEXT NOT NULL, PRIMARY KEY (owner, session_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
+CREATE INDEX IF NOT EXISTS chat_sessions_expiry ON chat_sessions (expires_at);
 """
+# DynamoDB deletes expired records by TTL; here a write deletes them, at most this often.
+PURGE_EVERY_SECONDS = 600.0
 # One statement, so of two concurrent claims exactly one inserts (or takes over an expired
 # record); the loser's statement changes nothing and it reads the winner's record.
 CLAIM_SQL = (
@@ -92,6 +97,7 @@ class SqliteRepo:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        self._next_purge: dict[str, float] = {}
         try:
             with self._errors():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,6 +283,16 @@ class SqliteRepo:
             next_token = action_keys.encode_cursor(last["created_at"], last["action_id"])
         return ActionPage(items=[self._action(r) for r in rows[:limit]], next_token=next_token)
 
+    def _purge_expired(self, conn: sqlite3.Connection, table: str, now: str) -> None:
+        """Delete ``table``'s expired records (through its expiry index), now and then."""
+        due = time.monotonic()
+        with self._lock:
+            if self._next_purge.get(table, 0.0) > due:
+                return
+            self._next_purge[table] = due + PURGE_EVERY_SECONDS
+        # ``table`` is one of two literals above, never input.
+        conn.execute(f"DELETE FROM {table} WHERE expires_at <= ?", (now,))  # noqa: S608
+
     # -- idempotency records --
     @staticmethod
     def _idempotency(row: sqlite3.Row) -> IdempotencyRecord:
@@ -299,6 +315,7 @@ class SqliteRepo:
             "now": now,
         }
         with self._errors(), self._conn() as conn:
+            self._purge_expired(conn, "idempotency", now)
             if conn.execute(CLAIM_SQL, params).rowcount == 1:
                 return None
             row = conn.execute("SELECT * FROM idempotency WHERE key = ?", (record.key,)).fetchone()
@@ -346,6 +363,7 @@ class SqliteRepo:
             # IMMEDIATE takes the write lock before the read, so two appends to one session
             # cannot both read the same turns and lose one another's.
             conn.execute("BEGIN IMMEDIATE")
+            self._purge_expired(conn, "chat_sessions", action_keys.sortable_timestamp(now))
             row = conn.execute(
                 "SELECT turns_json, expires_at FROM chat_sessions"
                 " WHERE owner = ? AND session_id = ?",
