@@ -1,0 +1,129 @@
+"""The local assistant's answers about figures over a period: KPIs (and yesterday's sales),
+the period before, the cash outlook and unusual sales days, said in sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from finance_agent.adapters.services import local_intents as intents
+from finance_agent.adapters.services.local_format import LISTED, money, percent, trend
+from finance_agent.adapters.services.local_intents import Span
+from finance_agent.adapters.services.local_tools import Ask, Tools
+from finance_agent.domain.period import MAX_PERIOD_DAYS
+from finance_agent.shared import clock
+
+CHAT_FORECAST_METHOD = "auto"
+CHAT_ANOMALY_METHOD = "robust"
+
+
+def _span(text: str, default: int, future: bool = False) -> Span:
+    span = intents.parse_span(text, clock.today())
+    if span is None:
+        return Span(default, f"the {'next' if future else 'last'} {default} days")
+    return span
+
+
+def _out_of_range(span: Span) -> str | None:
+    if 1 <= span.days <= MAX_PERIOD_DAYS:
+        return None
+    return f"I can look at 1 to {MAX_PERIOD_DAYS} days at a time, not {span.days}."
+
+
+def kpis(ask: Ask) -> str:
+    if intents.mentions_yesterday(ask.text):
+        return _yesterday(ask.tools)
+    span = _span(ask.text, 30)
+    if (refused := _out_of_range(span)) is not None:
+        return refused
+    k = ask.tools.call("get_kpis", period=f"last_{span.days}d")
+    cur, prev = k["currency"], k["previous"]
+    change = trend(k["revenue"], prev["revenue"])
+    compared = (
+        f", {change} the {span.days} days before ({money(prev['revenue'], cur)})" if change else ""
+    )
+    return (
+        f"In {span.label} ({k['start_date']} to {k['end_date']}) revenue was "
+        f"{money(k['revenue'], cur)}{compared}. Gross margin was {percent(k['gross_margin'])} "
+        f"(previously {percent(prev['gross_margin'])}). Receivables stand at "
+        f"{money(k['ar_total'], cur)}, of which {money(k['ar_over_60'], cur)} is more than "
+        "60 days past due."
+    )
+
+
+def _yesterday(tools: Tools) -> str:
+    series = tools.call("get_sales", days=2)
+    day = (date.fromisoformat(series["end_date"]) - timedelta(days=1)).isoformat()
+    found = [d for d in series["days"] if d["date"] == day]
+    if not found:
+        return f"There is no sales record for yesterday ({day})."
+    cur = series["currency"]
+    return (
+        f"Yesterday ({day}) revenue was {money(found[0]['revenue'], cur)}, with "
+        f"{money(found[0]['cogs'], cur)} cost of goods sold."
+    )
+
+
+def previous(ask: Ask) -> str:
+    """The period before the one asked about: the KPIs route reports it alongside."""
+    span = intents.parse_span(ask.text, clock.today())
+    days = intents.bare_number(ask.text) or (span.days if span else None)
+    if days is None:
+        for earlier in ask.history.user_messages():
+            said = intents.parse_span(intents.normalize(earlier), clock.today())
+            if said is not None:
+                days = said.days
+                break
+    days = days or 30
+    if (refused := _out_of_range(Span(days, f"{days} days"))) is not None:
+        return refused
+    k = ask.tools.call("get_kpis", period=f"last_{days}d")
+    prev, cur = k["previous"], k["currency"]
+    return (
+        f"In the {days} days before that ({prev['start_date']} to {prev['end_date']}) revenue "
+        f"was {money(prev['revenue'], cur)} and gross margin {percent(prev['gross_margin'])}; "
+        f"the last {days} days brought {money(k['revenue'], cur)}."
+    )
+
+
+def cashflow(ask: Ask) -> str:
+    span = _span(ask.text, 30, future=True)
+    if "so far" in span.label:  # "this month so far" looks back; a forecast looks ahead
+        span = Span(30, "the next 30 days")
+    if (refused := _out_of_range(span)) is not None:
+        return refused
+    # The chat chooses for the user, so it uses the methods the benchmark backs (issue 8).
+    f = ask.tools.call("cashflow_forecast", horizon=span.days, method=CHAT_FORECAST_METHOD)
+    cur = f["currency"]
+    reply = (
+        f"Cash outlook for the next {f['horizon_days']} days ({f['start_date']} to "
+        f"{f['end_date']}): about {money(f['total'], cur)} expected from sales, "
+        f"{money(f['daily_average'], cur)} a day on average (method: {f['method']})."
+    )
+    interval = f.get("total_interval")
+    if isinstance(interval, Mapping) and "lo80" in interval:
+        reply += (
+            f" With 80% confidence the total lies between {money(interval['lo80'], cur)} "
+            f"and {money(interval['hi80'], cur)}."
+        )
+    return reply
+
+
+def anomalies(ask: Ask) -> str:
+    span = _span(ask.text, 60)
+    if (refused := _out_of_range(span)) is not None:
+        return refused
+    r = ask.tools.call("detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD)
+    cur, found = r["currency"], r["anomalies"]
+    where = f"In {span.label} ({r['start_date']} to {r['end_date']})"
+    if not found:
+        return f"{where} no day's sales stood out from the usual level."
+    days = "; ".join(
+        f"{a['date']}: {money(a['value'], cur)}, a {a['direction']}" for a in found[:LISTED]
+    )
+    more = f"; and {len(found) - LISTED} more" if len(found) > LISTED else ""
+    count = "1 day stood" if len(found) == 1 else f"{len(found)} days stood"
+    return (
+        f"{where} {count} out from the usual level (mean {money(r['mean'], cur)} a day): "
+        f"{days}{more}."
+    )

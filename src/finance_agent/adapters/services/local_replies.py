@@ -1,0 +1,37 @@
+"""The local assistant's answers that hold no figure: the help text, and why a route refused."""
+
+from __future__ import annotations
+
+from finance_agent.adapters.services.local_tools import ToolError
+
+HELP = (
+    "I'm the offline finance assistant: I answer from this company's records without a "
+    "language model, so I understand a few kinds of questions. Ask me about:\n"
+    '- revenue, gross margin and receivables for a period, e.g. "revenue in the last thirty '
+    'days", "margin this month", "KPIs for the past two weeks";\n'
+    '- the cash outlook, e.g. "cash forecast for the next quarter";\n'
+    '- unusual sales days, e.g. "any unusual days in the last two months?";\n'
+    '- overdue customers, e.g. "which customers are more than sixty days overdue?";\n'
+    '- recent actions, e.g. "show the recent actions";\n'
+    '- reminders, e.g. "remind <customer id> to pay" (this needs the agent:actions '
+    "permission)."
+)
+NO_PERMISSION = (
+    "I can't record that reminder: your access lacks the agent:actions permission that "
+    "recording actions needs. Ask an administrator for it; I can still answer questions "
+    "about the figures."
+)
+
+
+def refusal(exc: ToolError) -> str:
+    if exc.status == 403:
+        if exc.operation_id == "create_collection_reminder":
+            return NO_PERMISSION
+        return "I can't do that: your access lacks the permission it needs."
+    if exc.status == 400:
+        details = exc.body.get("details") or []
+        rules = "; ".join(f"{d.get('field')} {d.get('rule')}" for d in details)
+        return f"I could not do that: {rules or exc.body.get('message', 'invalid input')}."
+    if exc.status == 404:
+        return f"I could not find it: {exc.body.get('message', 'not found')}."
+    return f"I could not do that: {exc.body.get('message', 'the request was refused')}."
