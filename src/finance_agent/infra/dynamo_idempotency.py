@@ -1,0 +1,79 @@
+"""Idempotency-Key records in the DynamoDB table: claimed by a conditional write, completed
+with the response to replay, released when the request fails."""
+
+from __future__ import annotations
+
+from finance_agent.domain.errors import ConflictError, StoreError
+from finance_agent.domain.models import IdempotencyRecord
+from finance_agent.infra import dynamo_items as items
+from finance_agent.infra.action_keys import sortable_timestamp
+from finance_agent.infra.dynamo_reads import TableReads
+from finance_agent.shared.clock import now_utc
+from finance_agent.shared.log import logger
+
+
+class IdempotencyRecords(TableReads):
+    """The idempotency-record methods of ``DynamoRepo``."""
+
+    def claim_idempotency_key(self, record: IdempotencyRecord) -> IdempotencyRecord | None:
+        item = items.idempotency_item(record)
+        for _ in range(3):  # again only if the holder let go between our write and our read
+            now = sortable_timestamp(now_utc())
+            try:
+                self._call(
+                    "PutItem",
+                    self.client.put_item,
+                    conflict="idempotency key taken",
+                    TableName=self.table_name,
+                    Item=item,
+                    ConditionExpression=f"attribute_not_exists(pk) OR {items.EXPIRES_TS} <= :now",
+                    ExpressionAttributeValues={":now": {"S": now}},
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+                return None
+            except ConflictError as exc:
+                old = getattr(exc.__cause__, "response", {}).get("Item")
+                holder = (
+                    self._parse(old, items.idempotency_from_item)
+                    if old is not None
+                    else self.get_idempotency_record(record.key)
+                )
+                if holder is not None:
+                    return holder
+                if old is not None:  # there, but unreadable: nobody may own this key safely
+                    raise StoreError(f"unreadable idempotency record {record.key}") from exc
+        raise StoreError(f"could not claim idempotency key {record.key}")
+
+    def get_idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        record = self._get(items.idempotency_pk(key), items.idempotency_from_item)
+        # TTL deletes expired items only eventually, so expiry is checked on every read.
+        return record if record is not None and record.expires_at > now_utc() else None
+
+    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
+        try:
+            self._call(
+                "UpdateItem",
+                self.client.update_item,
+                conflict="idempotency key not claimed",
+                TableName=self.table_name,
+                Key=items.key(items.idempotency_pk(key)),
+                # Only an existing record: an update must not create a half record.
+                ConditionExpression="attribute_exists(pk)",
+                UpdateExpression="SET #status = :done, status_code = :code, response_body = :body",
+                ExpressionAttributeNames={"#status": "status"},  # STATUS is a reserved word
+                ExpressionAttributeValues={
+                    ":done": {"S": "completed"},
+                    ":code": {"N": str(status_code)},
+                    ":body": {"S": response_body},
+                },
+            )
+        except ConflictError:
+            logger.bind(table=self.table_name).warning("completing an unclaimed idempotency key")
+
+    def release_idempotency_key(self, key: str) -> None:
+        self._call(
+            "DeleteItem",
+            self.client.delete_item,
+            TableName=self.table_name,
+            Key=items.key(items.idempotency_pk(key)),
+        )

@@ -1,0 +1,65 @@
+"""Reads from the DynamoDB table that turn stored items into models, skipping (and logging)
+any item that cannot be one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from finance_agent.infra import dynamo_items as items
+from finance_agent.infra.dynamo_calls import TableCalls
+from finance_agent.infra.dynamo_table import GSI1_NAME
+from finance_agent.shared.log import logger
+
+M = TypeVar("M")
+
+
+class TableReads(TableCalls):
+    """Item reads (GetItem, the ``gsi1`` queries) and the parsing every read goes through."""
+
+    def _get_raw(self, pk: str) -> dict[str, Any] | None:
+        """The stored item as DynamoDB returns it, read consistently; None if there is none."""
+        response = self._call(
+            "GetItem",
+            self.client.get_item,
+            TableName=self.table_name,
+            Key=items.key(pk),
+            ConsistentRead=True,
+        )
+        return response.get("Item")
+
+    def _get(self, pk: str, parse: Callable[[dict[str, Any]], M]) -> M | None:
+        raw = self._get_raw(pk)
+        return None if raw is None else self._parse(raw, parse)
+
+    def _gsi1_query(
+        self,
+        partition: str,
+        sort_condition: str = "",
+        values: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        condition = "gsi1pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
+        return {
+            "TableName": self.table_name,
+            "IndexName": GSI1_NAME,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": {":pk": {"S": partition}} | (values or {}),
+            **kw,
+        }
+
+    def _parse(self, raw: dict[str, Any], parse: Callable[[dict[str, Any]], M]) -> M | None:
+        try:
+            return parse(raw)
+        except items.MalformedItem as exc:
+            pk = raw.get("pk", {}).get("S", "?") if isinstance(raw.get("pk"), dict) else "?"
+            logger.bind(table=self.table_name, pk=pk, reason=str(exc)).warning(
+                "skipping malformed item"
+            )
+            return None
+
+    def _parsed(
+        self, raw: Iterable[dict[str, Any]], parse: Callable[[dict[str, Any]], M]
+    ) -> list[M]:
+        return [model for model in (self._parse(item, parse) for item in raw) if model is not None]
