@@ -33,21 +33,19 @@ import argparse
 import json
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
+
+from moto_local import FAKE_AWS_ENV as MOTO_ENV
+from moto_local import start_moto_server, stop
 
 REGION = "us-east-1"
 TABLE = "finance-cold-start"
@@ -55,15 +53,7 @@ GOAL_RATIO = 1.5
 MARK = "@@BENCH "
 # The chat route has its own issue and benchmark; it needs a model provider.
 EXCLUDED_ROUTES = frozenset({"agent_chat"})
-FAKE_AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+FAKE_AWS_ENV = MOTO_ENV | {"AWS_DEFAULT_REGION": REGION}
 PASS = "python -c pass"
 BARE = "boto3 client"
 BARE_QUERY = "boto3 client + Query"
@@ -111,50 +101,6 @@ class _SendTimer:
 sys.meta_path.insert(0, _SendTimer)
 _t0 = time.perf_counter()
 """
-
-
-# -- the server ------------------------------------------------------------------------------
-
-
-def start_moto_server() -> tuple[str, subprocess.Popen[bytes]]:
-    beside = Path(sys.executable).parent / "moto_server"
-    command = str(beside) if beside.exists() else shutil.which("moto_server")
-    if command is None:
-        sys.exit("moto_server not found: pip install 'moto[server,dynamodb]'")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [command, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ | FAKE_AWS_ENV,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"moto_server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                return url, process
-        except urllib.error.HTTPError:
-            return url, process  # it answered HTTP, whatever the status
-        except OSError:
-            time.sleep(0.1)
-    stop(process)
-    sys.exit("moto_server did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def prepare_table(url: str, today: date) -> str:

@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from moto_local import FAKE_AWS_ENV, start_moto_server, stop
 
 REGION = "us-east-1"
 TABLE = "finance-bench"
@@ -37,53 +33,6 @@ T0 = datetime(2024, 1, 1, tzinfo=UTC)
 SALES_DAYS = 120
 CUSTOMERS = 50
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
-FAKE_AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
-
-
-# -- the server ------------------------------------------------------------------------------
-
-
-def start_moto_server() -> tuple[str, subprocess.Popen[bytes]]:
-    beside = Path(sys.executable).parent / "moto_server"
-    command = str(beside) if beside.exists() else shutil.which("moto_server")
-    if command is None:
-        sys.exit("moto_server not found: pip install 'moto[server,dynamodb]'")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [command, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                return url, process
-        except urllib.error.HTTPError:
-            return url, process
-        except OSError:
-            time.sleep(0.1)
-    stop(process)
-    sys.exit("moto_server did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 # -- measuring -------------------------------------------------------------------------------
