@@ -368,7 +368,9 @@ def test_anomalies_carry_money_and_three_decimal_scores(api: Callable[..., Any])
             "deviation",
             "direction",
             "reason",
+            "level_shift",
         }
+        assert anomaly["level_shift"] is None  # zscore, the default, finds no runs
         assert_money(anomaly["expected"])
         assert anomaly["reason"]
         assert_money(anomaly["value"])

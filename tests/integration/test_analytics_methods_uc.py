@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -85,6 +86,43 @@ def test_robust_flags_the_sunday_spike_that_zscore_misses(sqlite_repo: FinanceRe
     assert flag.expected < Decimal("300")
     assert flag.deviation == flag.value - flag.expected
     assert "Sunday" in flag.reason
+
+
+def test_robust_reports_a_week_long_drop_as_one_level_shift(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    # A weekly business with noise of 50 a day; in the last week every day is 150 down.
+    rng = random.Random(3)
+    start = TODAY - timedelta(days=7 * 12 - 1)
+    drop = [TODAY - timedelta(days=back) for back in range(7)]
+    sqlite_repo.put_sales_days(
+        [
+            SalesDay(
+                date=day,
+                revenue=1000
+                + WEEKLY[day.weekday()]
+                + Decimal(round(rng.gauss(0, 50), 2))
+                - (150 if day in drop else 0),
+                cogs=0,
+            )
+            for day in (start + timedelta(days=i) for i in range(7 * 12))
+        ]
+    )
+    robust = DetectAnomaliesUC(sqlite_repo, method="robust", today=lambda: TODAY).execute(
+        "last_60d"
+    )
+    shifted = [a for a in robust.anomalies if a.level_shift is not None]
+    assert {a.date for a in shifted} == set(drop)
+    shift = shifted[0].level_shift
+    assert shift is not None
+    assert (shift.start_date, shift.end_date, shift.days) == (drop[-1], TODAY, 7)
+    assert -4.5 < shift.mean_score < -1.5
+    assert any(abs(a.z_score) < 3.5 for a in shifted)  # not all of them stand out alone
+    assert all(a.direction == "drop" and a.level_shift == shift for a in shifted)
+    assert f"one of the 7 days from {drop[-1].isoformat()} to {TODAY.isoformat()}" in (
+        shifted[0].reason
+    )
+    assert "a level shift" in shifted[0].reason
 
 
 @pytest.mark.parametrize(

@@ -449,3 +449,27 @@ def test_a_period_alone_does_not_revive_an_older_topic_past_a_newer_one() -> Non
 
 def test_what_the_agent_did_lists_the_actions() -> None:
     assert ask("what did you do?")["tools_used"] == ["list_actions"]
+
+
+def test_a_week_long_drop_is_told_as_one_level_shift() -> None:
+    from finance_agent.domain.models import SalesDay
+
+    repo = get_repo()
+    last_week = repo.get_sales_series(7, end=today())
+    # The demo's noise is 1,500 a day: the last week 4,500 down (3 sigma) on every day.
+    repo.put_sales_days(
+        [SalesDay(date=d.date, revenue=d.revenue - 6_000, cogs=d.cogs) for d in last_week]
+    )
+    r = tool("detect_anomalies", period="last_60d", method="robust")
+    shifted = [a for a in r["anomalies"] if a["level_shift"] is not None]
+    assert shifted, "the drop is found as a level shift"
+    shift = shifted[0]["level_shift"]
+    answer = ask("any unusual days?")["reply"]
+    told = (
+        f"{shift['start_date']} to {shift['end_date']}: {shift['days']} days together below "
+        "the usual level (a level shift)"
+    )
+    assert told in answer
+    # Told once, not once per day of the run.
+    assert answer.count("(a level shift)") == 1
+    assert shift["end_date"] == today().isoformat()

@@ -72,7 +72,8 @@ class AnomaliesQuery(ApiModel):
         None,
         description=(
             "zscore (mean and standard deviation, the default unless ANOMALY_METHOD says "
-            "otherwise) or robust (weekday-aware median and MAD)"
+            "otherwise) or robust (weekday-aware median and MAD, plus the days of any level "
+            "shift)"
         ),
     )
 

@@ -118,10 +118,21 @@ def anomalies(ask: Ask) -> str:
     where = f"In {span.label} ({r['start_date']} to {r['end_date']})"
     if not found:
         return f"{where} no day's sales stood out from the usual level."
-    days = "; ".join(
-        f"{a['date']}: {money(a['value'], cur)}, a {a['direction']}" for a in found[:LISTED]
-    )
-    more = f"; and {len(found) - LISTED} more" if len(found) > LISTED else ""
+    items: list[str] = []
+    shifts_told: set[str] = set()
+    for a in found:
+        shift = a.get("level_shift")
+        if shift is None:
+            items.append(f"{a['date']}: {money(a['value'], cur)}, a {a['direction']}")
+        elif shift["start_date"] not in shifts_told:
+            shifts_told.add(shift["start_date"])
+            side = "above" if shift["mean_score"] > 0 else "below"
+            items.append(
+                f"{shift['start_date']} to {shift['end_date']}: {shift['days']} days together "
+                f"{side} the usual level (a level shift)"
+            )
+    days = "; ".join(items[:LISTED])
+    more = f"; and {len(items) - LISTED} more" if len(items) > LISTED else ""
     count = "1 day stood" if len(found) == 1 else f"{len(found)} days stood"
     return (
         f"{where} {count} out from the usual level (mean {money(r['mean'], cur)} a day): "

@@ -16,26 +16,36 @@ Methods
     robust baseline: a level for each weekday plus a linear trend. The score of a day is
     ``(x - expected) / scale``, ``scale`` being a consistent estimate of the noise's
     standard deviation, so that 3.5 means 3.5 standard deviations from the expected value,
-    as Iglewicz and Hoaglin intended it. It is fitted in two stages:
+    as Iglewicz and Hoaglin intended it. It is fitted in three stages:
 
     1. A resistant start, which the unusual days cannot move: the trend is Theil's
        split-half slope (Theil 1950, part III; Sen 1968), the median of the slopes between
        the same weekdays about half the window apart; each weekday's level is the median of
-       its detrended values; the scale is the MAD of the residuals over 0.6745 (1.253314
-       times the mean absolute deviation when more than half the residuals are equal).
+       its detrended values; the scale is the MAD of the residuals over 0.6745, times a
+       small-sample factor (:func:`start_factor`: the MAD around medians fitted to the
+       same days is 18% low at 60 days), or 1.253314 times the mean absolute deviation
+       when more than half the residuals are equal. Runs of days the start already sees
+       as a level shift (step 3) are left out of the first refit: a shift at the end of
+       the window would otherwise bend the least-squares trend towards itself and hide.
     2. Reweighted least squares (Rousseeuw and Leroy 1987, section 1.2): the days within
        2.5 scales of the start are refitted by least squares (each weekday's mean and a
        common slope: the efficient estimates once the unusual days are out), the scale
        becomes the root mean square of their residuals, with the degrees of freedom and
        the variance lost by cutting a normal at +-2.5 added back, and this is repeated
-       until the same days are kept (at most 10 times).
+       until the same days are kept (at most 10 times). The scale is then multiplied by
+       a small-sample factor (:func:`consistency_factor`) that makes its mean equal to the
+       noise's standard deviation (2.5% at 60 days), the method of Pison, Van Aelst and
+       Willems (2002) for robust estimators' finite-sample bias. A scale biased low would
+       lower the effective threshold and multiply the false alarms.
+    3. Level shifts (:mod:`.level_shifts`): a CUSUM over the scores finds runs of days
+       that sit together on one side of expected (a week of sales 3 standard deviations
+       down is a drop, though each day may be within 3.5); their days are flagged with the
+       run attached, and steps 2 and 3 are redone without them (a shift's days inside the
+       cut would pull the baseline towards them) until the runs found stay the same (at
+       most 5 times).
 
-    The scale is finally multiplied by a small-sample factor (:func:`consistency_factor`),
-    measured once by simulation of Gaussian noise (600 to 20,000 series per length, 3 to
-    730 days), which makes its mean equal to the noise's standard deviation; the method of
-    Pison, Van Aelst and Willems (2002) for robust estimators' finite-sample bias. Without
-    it the scale comes out about 6% low at 60 days (a plain MAD around weekday medians:
-    15% low), which lowers the effective threshold and multiplies the false alarms.
+    Both factors were measured once by simulating Gaussian noise through the whole method
+    (600 to 20,000 series per length, 3 to 730 days; ``benchmarks/anomaly_factors.py``).
 
     Why each part: the weekday levels keep ordinary weekends from standing out; the trend
     keeps a growing or shrinking business from pushing the first and last weeks' residuals
@@ -59,10 +69,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Final, Literal
+
+from finance_agent.domain.analytics.level_shifts import Shift, find_shifts
 
 ANOMALY_METHODS: Final = ("zscore", "robust")
 DEFAULT_THRESHOLDS: Final[Mapping[str, float]] = MappingProxyType({"zscore": 2.0, "robust": 3.5})
@@ -77,34 +89,67 @@ MIN_TREND_DAYS: Final = 4 * SEASON
 # (Rousseeuw and Leroy 1987: 2.5).
 CUTOFF: Final = 2.5
 MAX_REFITS: Final = 10
+# Refits without the days of level shifts, until the shifts found stay the same.
+MAX_SHIFT_REFITS: Final = 5
 # (days, factor): the mean refitted scale of Gaussian noise with standard deviation 1 is
-# 1 / factor; from a simulation (random.Random(20250131); 10,000 series of each length up
-# to 35 days, then 8,000 to 600; the standard error of each factor is under 0.3%).
+# 1 / factor, the whole method run (consistent start, refits, level shifts); from a
+# simulation (random.Random(20261128); 6,000 series of each length to 90 days, then 2,000
+# to 180 and 600 beyond; the standard error of each factor is under 0.4%). The
+# simulation that made them is benchmarks/anomaly_factors.py.
 SMALL_SAMPLE_FACTORS: Final = (
-    (21, 1.643),
-    (24, 1.316),
-    (28, 1.232),
-    (35, 1.200),
-    (42, 1.130),
-    (49, 1.094),
-    (60, 1.064),
-    (75, 1.046),
-    (90, 1.030),
-    (120, 1.020),
+    (21, 1.155),
+    (24, 1.095),
+    (28, 1.078),
+    (35, 1.063),
+    (42, 1.046),
+    (49, 1.039),
+    (60, 1.026),
+    (75, 1.020),
+    (90, 1.017),
+    (120, 1.011),
     (180, 1.009),
-    (365, 1.005),
+    (365, 1.006),
     (730, 1.002),
 )
 # The same for series too short for weekday levels (one level, no trend); 20,000 series of
-# each length (random.Random(20250201)).
+# each length (random.Random(20261129)).
 SMALL_SAMPLE_FACTORS_ONE_LEVEL: Final = (
-    (3, 1.615),
-    (4, 1.296),
-    (5, 1.297),
-    (7, 1.185),
-    (10, 1.111),
-    (14, 1.073),
-    (20, 1.047),
+    (3, 1.424),
+    (4, 1.191),
+    (5, 1.210),
+    (7, 1.139),
+    (10, 1.084),
+    (14, 1.058),
+    (20, 1.036),
+)
+# (days, factor) for the resistant start's scale (the MAD around each weekday's median, or
+# the one median): on Gaussian noise it comes out low by these factors, 18% at 60 days, as
+# the medians are fitted to the very days they are measured on. Simulated like the above
+# (random.Random(20261126): 6,000 series of each length to 90 days, then 2,000 to 180 and
+# 600 beyond; random.Random(20261127): 20,000 of each length for one level).
+START_FACTORS: Final = (
+    (21, 1.981),
+    (24, 1.574),
+    (28, 1.428),
+    (35, 1.401),
+    (42, 1.293),
+    (49, 1.228),
+    (60, 1.180),
+    (75, 1.130),
+    (90, 1.102),
+    (120, 1.075),
+    (180, 1.042),
+    (365, 1.021),
+    (730, 1.010),
+)
+START_FACTORS_ONE_LEVEL: Final = (
+    (3, 1.489),
+    (4, 1.357),
+    (5, 1.225),
+    (7, 1.140),
+    (10, 1.094),
+    (14, 1.062),
+    (20, 1.046),
 )
 # 0.6745 = Phi^-1(0.75): MAD * 1/0.6745 estimates a normal standard deviation.
 _MAD_FACTOR: Final = 0.6745
@@ -127,6 +172,8 @@ class Flag:
     actual: float
     score: float
     direction: Direction
+    shift: Shift | None = None
+    """robust: the level shift this day belongs to, if any (its own score may be small)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +193,8 @@ class AnomalyScan:
     note: str | None = None
     trend: float = 0.0
     """robust: the fitted change of the baseline per day (0 for zscore and short series)."""
+    shifts: tuple[Shift, ...] = ()
+    """robust: the level shifts found (their days are among the flags)."""
 
 
 def _weekday(first_day: int | date) -> int:
@@ -156,7 +205,13 @@ def _weekday(first_day: int | date) -> int:
     return first_day
 
 
-def _flag(index: int, expected: float, actual: float, score: float) -> Flag:
+def _flag(
+    index: int, expected: float, actual: float, score: float, shift: Shift | None = None
+) -> Flag:
+    if shift is not None:
+        return Flag(
+            index, expected, actual, score, "spike" if shift.mean_score > 0 else "drop", shift
+        )
     return Flag(index, expected, actual, score, "spike" if score > 0 else "drop")
 
 
@@ -173,17 +228,8 @@ def _zscore(values: Sequence[float], threshold: float) -> AnomalyScan:
     return AnomalyScan("zscore", threshold, len(values), mean, std, (0.0,) * 7, tuple(flags))
 
 
-def consistency_factor(days: int) -> float:
-    """The small-sample factor that makes the refitted scale unbiased on Gaussian noise.
-
-    Interpolated linearly in ``1 / days`` between the simulated points of
-    :data:`SMALL_SAMPLE_FACTORS` (weekday levels, from 21 days) or
-    :data:`SMALL_SAMPLE_FACTORS_ONE_LEVEL` (one level, under 21 days), and towards 1 beyond
-    the last one.
-    """
-    points = (
-        SMALL_SAMPLE_FACTORS if days >= MIN_PER_WEEKDAY * SEASON else SMALL_SAMPLE_FACTORS_ONE_LEVEL
-    )
+def _interpolate(points: Sequence[tuple[int, float]], days: int) -> float:
+    """Linear in ``1 / days`` between simulated points, towards 1 beyond the last one."""
     if days <= points[0][0]:
         return points[0][1]
     ends: tuple[tuple[float, float], ...] = (*points[1:], (math.inf, 1.0))
@@ -192,6 +238,24 @@ def consistency_factor(days: int) -> float:
             x0, x1, x = 1.0 / n0, 1.0 / n1, 1.0 / days
             return f0 + (f1 - f0) * (x0 - x) / (x0 - x1)
     return 1.0
+
+
+def consistency_factor(days: int) -> float:
+    """The small-sample factor that makes the refitted scale unbiased on Gaussian noise.
+
+    Interpolated linearly in ``1 / days`` between the simulated points of
+    :data:`SMALL_SAMPLE_FACTORS` (weekday levels, from 21 days) or
+    :data:`SMALL_SAMPLE_FACTORS_ONE_LEVEL` (one level, under 21 days), and towards 1 beyond
+    the last one.
+    """
+    weekly = days >= MIN_PER_WEEKDAY * SEASON
+    return _interpolate(SMALL_SAMPLE_FACTORS if weekly else SMALL_SAMPLE_FACTORS_ONE_LEVEL, days)
+
+
+def start_factor(days: int) -> float:
+    """The same for the resistant start's MAD (:data:`START_FACTORS`)."""
+    weekly = days >= MIN_PER_WEEKDAY * SEASON
+    return _interpolate(START_FACTORS if weekly else START_FACTORS_ONE_LEVEL, days)
 
 
 def _split_half_slope(values: Sequence[float]) -> float:
@@ -237,6 +301,69 @@ def _refit(
     return slope, levels
 
 
+@dataclass(frozen=True)
+class _Fit:
+    slope: float
+    levels: list[float]
+    errors: list[float]
+    scale: float
+    """Before the small-sample factor."""
+    refitted: bool
+
+
+def _resistant_start(
+    values: Sequence[float], groups: Sequence[Sequence[int]], group_of: Sequence[int], trend: bool
+) -> _Fit:
+    """Split-half slope, each group's median, and the MAD of what is left."""
+    slope = _split_half_slope(values) if trend else 0.0
+    levels = [statistics.median(values[i] - slope * i for i in group) for group in groups]
+    errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
+    middle = statistics.median(errors)
+    levels = [level + middle for level in levels]
+    errors = [e - middle for e in errors]
+    deviations = [abs(e) for e in errors]
+    mad = statistics.median(deviations)
+    if mad > 0:
+        scale = mad / _MAD_FACTOR * start_factor(len(values))
+    else:  # more than half the residuals equal: fall back to the mean absolute deviation
+        scale = _MEANAD_FACTOR * math.fsum(deviations) / len(values)
+    return _Fit(slope, levels, errors, scale, refitted=False)
+
+
+def _reweight(
+    values: Sequence[float],
+    groups: Sequence[Sequence[int]],
+    group_of: Sequence[int],
+    trend: bool,
+    start: _Fit,
+    excluded: frozenset[int],
+) -> _Fit:
+    """Refit by least squares on the days within CUTOFF scales (and not ``excluded``) and
+    take the scale from them, until the days kept no longer change."""
+    fit = start
+    parameters = len(groups) + (1 if trend else 0)
+    kept: list[bool] = []
+    for _ in range(MAX_REFITS):
+        keep = [
+            abs(e) <= CUTOFF * fit.scale and i not in excluded for i, e in enumerate(fit.errors)
+        ]
+        if keep == kept or sum(keep) <= parameters:
+            break
+        kept = keep
+        slope, levels = _refit(values, groups, keep, trend)
+        errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
+        squares = math.fsum(e * e for e, k in zip(errors, keep, strict=True) if k)
+        if squares <= 0:
+            break  # the kept days fit exactly: keep the scale before
+        scale = math.sqrt(squares / (sum(keep) - parameters) / _KEPT_VARIANCE)
+        fit = _Fit(slope, levels, errors, scale, True)
+    return fit
+
+
+def _days_of(shifts: Sequence[Shift]) -> frozenset[int]:
+    return frozenset(i for shift in shifts for i in range(shift.start, shift.end + 1))
+
+
 def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyScan:
     days = len(values)
     if days < MIN_DAYS:
@@ -257,62 +384,60 @@ def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyS
     for i, w in enumerate(weekdays):
         groups[w if weekly else 0].append(i)
     group_of = weekdays if weekly else [0] * days
-    with_trend = days >= MIN_TREND_DAYS
+    trend = days >= MIN_TREND_DAYS
 
-    # 1. Resistant start: split-half slope, each group's median, MAD of what is left.
-    slope = _split_half_slope(values) if with_trend else 0.0
-    levels = [statistics.median(values[i] - slope * i for i in group) for group in groups]
-    errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
-    middle = statistics.median(errors)
-    levels = [level + middle for level in levels]
-    errors = [e - middle for e in errors]
-    deviations = [abs(e) for e in errors]
-    mad = statistics.median(deviations)
-    # More than half the residuals equal (MAD 0): fall back to the mean absolute deviation.
-    scale = mad / _MAD_FACTOR if mad > 0 else _MEANAD_FACTOR * math.fsum(deviations) / days
-
-    # 2. Reweighted least squares: refit on the days within CUTOFF scales and take the
-    # scale from them, until the days kept no longer change.
-    if scale > 0:
-        parameters = len(groups) + (1 if with_trend else 0)
-        kept: list[bool] = []
-        refitted = False
-        for _ in range(MAX_REFITS):
-            keep = [abs(e) <= CUTOFF * scale for e in errors]
-            if keep == kept or sum(keep) <= parameters:
+    fit = _resistant_start(values, groups, group_of, trend)
+    shifts: list[Shift] = []
+    if fit.scale > 0:
+        # Refit without the days of the level shifts found, until the shifts stay the same:
+        # a shift's days inside the cut would otherwise pull the baseline towards them.
+        # Start from the runs the resistant fit sees: a shift at the end of the window
+        # would otherwise bend the least-squares trend towards itself and hide.
+        start = fit
+        excluded = _days_of(find_shifts([e / start.scale for e in start.errors]))
+        for _ in range(MAX_SHIFT_REFITS):
+            fit = _reweight(values, groups, group_of, trend, start, excluded)
+            if fit.refitted:
+                fit = replace(fit, scale=fit.scale * consistency_factor(days))
+            shifts = find_shifts([e / fit.scale for e in fit.errors])
+            found = _days_of(shifts)
+            if found == excluded:
                 break
-            kept = keep
-            slope, levels = _refit(values, groups, keep, with_trend)
-            errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
-            squares = math.fsum(e * e for e, k in zip(errors, keep, strict=True) if k)
-            if squares <= 0:
-                break  # the kept days fit exactly: keep the resistant scale
-            scale = math.sqrt(squares / (sum(keep) - parameters) / _KEPT_VARIANCE)
-            refitted = True
-        if refitted:
-            scale *= consistency_factor(days)
+            excluded = found
+    return _scan_result(values, threshold, weekly, fit, tuple(shifts), notes)
 
+
+def _scan_result(
+    values: Sequence[float],
+    threshold: float,
+    weekly: bool,
+    fit: _Fit,
+    shifts: tuple[Shift, ...],
+    notes: list[str],
+) -> AnomalyScan:
+    days = len(values)
+    shift_of = {i: shift for shift in shifts for i in range(shift.start, shift.end + 1)}
     flags: list[Flag] = []
-    if scale > 0:
-        for i, (value, error) in enumerate(zip(values, errors, strict=True)):
-            score = error / scale
-            if abs(score) >= threshold:
-                flags.append(_flag(i, value - error, value, score))
+    if fit.scale > 0:
+        for i, (value, error) in enumerate(zip(values, fit.errors, strict=True)):
+            score = error / fit.scale
+            if abs(score) >= threshold or i in shift_of:
+                flags.append(_flag(i, value - error, value, score, shift_of.get(i)))
     mid_day = (days - 1) / 2
-    center = math.fsum(levels) / len(levels) + slope * mid_day
-    profile = (
-        tuple(levels[w] - (center - slope * mid_day) for w in range(7)) if weekly else (0.0,) * 7
-    )
+    center = math.fsum(fit.levels) / len(fit.levels) + fit.slope * mid_day
+    base = center - fit.slope * mid_day
+    profile = tuple(fit.levels[w] - base for w in range(7)) if weekly else (0.0,) * 7
     return AnomalyScan(
         "robust",
         threshold,
         days,
         center,
-        scale,
+        fit.scale,
         profile,
         tuple(flags),
         "; ".join(notes) or None,
-        trend=slope,
+        trend=fit.slope,
+        shifts=shifts,
     )
 
 

@@ -1,7 +1,7 @@
 """The business's records: sales days, receivables, KPIs, forecasts, anomalies, actions."""
 
 from finance_agent.domain.models.action import COLLECTION_REMINDER, ActionPage, AgentAction
-from finance_agent.domain.models.anomaly import Anomaly, AnomalyReport
+from finance_agent.domain.models.anomaly import Anomaly, AnomalyReport, LevelShift
 from finance_agent.domain.models.ar_aging import ARAging
 from finance_agent.domain.models.chat import ChatTurn
 from finance_agent.domain.models.forecast import (
@@ -28,6 +28,7 @@ __all__ = [
     "Interval",
     "KPISnapshot",
     "KPIs",
+    "LevelShift",
     "MethodScore",
     "PeriodFigures",
     "SalesDay",

@@ -9,6 +9,15 @@ from finance_agent.domain.models._base import DomainModel
 from finance_agent.domain.money import Money
 
 
+class LevelShift(DomainModel):
+    """A run of days that sit together on one side of their expected values."""
+
+    start_date: date
+    end_date: date
+    days: int
+    mean_score: float = Field(description="the run's mean robust score (negative for a drop)")
+
+
 class Anomaly(DomainModel):
     """A day whose sales sit unusually far from what was expected, and why."""
 
@@ -19,6 +28,11 @@ class Anomaly(DomainModel):
     deviation: Money = Field(description="value minus expected")
     direction: Literal["spike", "drop"]
     reason: str
+    level_shift: LevelShift | None = Field(
+        default=None,
+        description="robust: the level shift this day is part of; its own score may be "
+        "below the threshold, the run's is not",
+    )
 
 
 class AnomalyReport(DomainModel):

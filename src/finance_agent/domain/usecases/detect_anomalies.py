@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from finance_agent.domain.analytics import ANOMALY_METHODS, DEFAULT_THRESHOLDS, Flag, scan
 from finance_agent.domain.errors import ValidationError
-from finance_agent.domain.models import Anomaly, AnomalyReport
+from finance_agent.domain.models import Anomaly, AnomalyReport, LevelShift
 from finance_agent.domain.money import to_money
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
@@ -37,16 +37,39 @@ def validate_anomaly_method(method: str) -> str:
     return method
 
 
-def _reason(flag: Flag, day: date, method: str, currency: str) -> str:
-    where = "above" if flag.direction == "spike" else "below"
+def _reason(flag: Flag, day: date, first: date, method: str, currency: str) -> str:
     if method == "robust":
-        return (
+        where = "above" if flag.score > 0 else "below"
+        reason = (
             f"{flag.actual:,.2f} {currency} is {abs(flag.score):.1f} robust standard deviations "
             f"{where} the {flag.expected:,.2f} expected for a {_WEEKDAYS[day.weekday()]}"
         )
+        if flag.shift is None:
+            return reason
+        shift = flag.shift
+        start = first + timedelta(days=shift.start)
+        end = first + timedelta(days=shift.end)
+        side = "above" if shift.mean_score > 0 else "below"
+        return (
+            f"{reason}, one of the {shift.days} days from {start.isoformat()} to "
+            f"{end.isoformat()} that sit together {abs(shift.mean_score):.1f} robust standard "
+            f"deviations {side} expected on average: a level shift"
+        )
+    where = "above" if flag.direction == "spike" else "below"
     return (
         f"{flag.actual:,.2f} {currency} is {abs(flag.score):.1f} standard deviations {where} "
         f"the period's mean of {flag.expected:,.2f}"
+    )
+
+
+def _level_shift(flag: Flag, first: date) -> LevelShift | None:
+    if flag.shift is None:
+        return None
+    return LevelShift(
+        start_date=first + timedelta(days=flag.shift.start),
+        end_date=first + timedelta(days=flag.shift.end),
+        days=flag.shift.days,
+        mean_score=round(flag.shift.mean_score, 3),
     )
 
 
@@ -55,8 +78,9 @@ class DetectAnomaliesUC:
 
     ``zscore`` (the seed's, the default): ``threshold`` (2.0) standard deviations from the
     period's mean. ``robust``: a weekday-aware modified z-score (median and MAD after
-    removing each weekday's typical level), threshold 3.5 by default. Days with no record
-    between stored days count as days without sales.
+    removing each weekday's typical level), threshold 3.5 by default, plus the days of any
+    level shift (a run of days together on one side of expected, found by a CUSUM). Days
+    with no record between stored days count as days without sales.
     """
 
     def __init__(
@@ -96,7 +120,8 @@ class DetectAnomaliesUC:
                     z_score=round(flag.score, 3),
                     deviation=to_money(to_money(flag.actual) - to_money(flag.expected)),
                     direction=flag.direction,
-                    reason=_reason(flag, day, self._method, currency),
+                    reason=_reason(flag, day, first or start, self._method, currency),
+                    level_shift=_level_shift(flag, first or start),
                 )
             )
         return AnomalyReport(
