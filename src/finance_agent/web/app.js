@@ -418,6 +418,12 @@ function renderLegend() {
   );
 }
 
+/** "Low" or "High"; a day that is part of a level shift says so ("Low · shift"). */
+function anomalyTag(anomaly) {
+  const side = anomaly.direction === "drop" ? "Low" : "High";
+  return anomaly.level_shift ? `${side} · shift` : side;
+}
+
 function renderAnomalyTable() {
   const anomalies = state.chartData.anomalies || [];
   const withExpected = anomalies.some((a) => expectedOf(a) !== null);
@@ -433,7 +439,7 @@ function renderAnomalyTable() {
         h("th", { scope: "row", text: formatDate(a.date, { weekday: "short", month: "short", day: "numeric", year: "numeric" }) }),
         h("td", { class: "num", text: money(a.value) }),
         withExpected ? h("td", { class: "num", text: money(expectedOf(a) ?? NaN) }) : null,
-        h("td", {}, h("span", { class: `tag tag-${a.direction === "drop" ? "drop" : "spike"}`, text: a.direction === "drop" ? "Low" : "High" }), " ", anomalyWhy(a)),
+        h("td", {}, h("span", { class: `tag tag-${a.direction === "drop" ? "drop" : "spike"}`, text: anomalyTag(a) }), " ", anomalyWhy(a)),
       ),
     );
   $("anomaly-table").tBodies[0].replaceChildren(...rows);
