@@ -142,6 +142,34 @@ def test_the_kpi_cards_show_the_figures_the_api_returns(
 # -- chart -------------------------------------------------------------------------------------
 
 
+def test_a_day_of_a_level_shift_is_tagged_as_one(open_page: PageOpener, token: str) -> None:
+    opened = open_page()  # signed out: the answer can be changed before it is asked for
+    page = opened.page
+
+    def mark_a_shift(route: Route) -> None:
+        response = route.fetch()
+        body = response.json()
+        first = body["anomalies"][0]
+        first["level_shift"] = {
+            "start_date": first["date"],
+            "end_date": first["date"],
+            "days": 1,
+            "mean_score": first["z_score"],
+        }
+        route.fulfill(response=response, json=body)
+
+    page.route("**/agent/tools/anomalies?**", mark_a_shift)
+    page.locator("#token-input").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    wait_until_loaded(page)
+    # The table sits in a closed <details>: its text, not its rendered text.
+    tags = page.locator("#anomaly-table tbody tr .tag").all_text_contents()
+    assert len(tags) >= 2, "the demo data has unusual days"
+    assert sum(tag.endswith(" · shift") for tag in tags) == 1
+    assert {tag.split(" ")[0] for tag in tags} <= {"Low", "High"}
+    assert not opened.errors
+
+
 def test_the_chart_marks_each_anomaly_the_api_returns(
     open_page: PageOpener, token: str, web_server: LocalServer
 ) -> None:
