@@ -203,12 +203,19 @@ def build_bedrock_openapi() -> dict[str, Any]:
     """The action group's API schema: every tool route, OpenAPI 3.0, nothing referenced."""
     source = build_openapi()
     converter = _Converter(source)
-    tools = {(route.path, route.method.lower()) for route in tool_routes()}
+    tools = {(route.path, route.method.lower()): route for route in tool_routes()}
     paths: dict[str, dict[str, Any]] = {}
     for path, item in source["paths"].items():
         for method in METHODS:
             if (path, method) in tools and method in item:
-                paths.setdefault(path, {})[method] = converter.operation(item[method])
+                operation = converter.operation(item[method])
+                long_list = tools[path, method].long_list
+                if long_list is not None:  # the action group cuts it to Bedrock's 25 KB
+                    operation["description"] += (
+                        f" An answer over 25 KB has its {long_list.field} list cut to fit and "
+                        f"says so in truncated ({long_list.narrow})."
+                    )
+                paths.setdefault(path, {})[method] = operation
     info = source["info"]
     return {
         "openapi": BEDROCK_OPENAPI_VERSION,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -22,6 +22,21 @@ from finance_agent.domain.models import (
 from finance_agent.shared.auth import ACTIONS_SCOPE
 
 HANDLERS = "finance_agent.adapters.handlers"
+
+
+@dataclass(frozen=True)
+class LongList:
+    """The list in a route's answer that can outgrow a Bedrock action group's 25 KB.
+
+    ``keep``: which end to keep when it must be cut; ``page_size``: the query parameter that
+    pages it (the page is asked for again, smaller, so its ``next_token`` stays right);
+    ``narrow``: how to ask for less, told to the agent.
+    """
+
+    field: str
+    narrow: str
+    keep: Literal["first", "last"] = "first"
+    page_size: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class Route:
     idempotent: bool = False
     # Routes that call a model or agent, and so can answer 429/502/503.
     calls_upstream: bool = False
+    long_list: LongList | None = None
 
     @property
     def route_key(self) -> str:
@@ -78,6 +94,9 @@ ROUTES: tuple[Route, ...] = (
             "Expected daily cash inflow from sales for each day of the horizon, with the daily "
             "average and the total."
         ),
+        long_list=LongList(
+            "points", "ask for a shorter horizon (the total and its interval cover all of it)"
+        ),
     ),
     Route(
         operation_id="detect_anomalies",
@@ -87,7 +106,12 @@ ROUTES: tuple[Route, ...] = (
         query_model=schemas.AnomaliesQuery,
         response_model=AnomalyReport,
         summary="Unusual sales days",
-        description="Days of the period whose revenue is far from the mean, with z-scores.",
+        description=(
+            "Days of the period whose revenue is far from what was expected, with scores: "
+            "zscore measures from the period's mean; robust from each weekday's level and "
+            "the trend, and also finds level shifts (runs of days together above or below)."
+        ),
+        long_list=LongList("anomalies", "ask for a shorter period", keep="last"),
     ),
     Route(
         operation_id="get_sales",
@@ -98,6 +122,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=schemas.SalesSeries,
         summary="Daily sales history",
         description="Revenue and cost of goods sold per day, oldest first.",
+        long_list=LongList("days", "ask for fewer days", keep="last"),
     ),
     Route(
         operation_id="get_ar_aging",
@@ -110,6 +135,7 @@ ROUTES: tuple[Route, ...] = (
         description=(
             "What each customer owes by days past due, the most overdue (over 60 days) first."
         ),
+        long_list=LongList("customers", "ask with a higher min_days_overdue"),
     ),
     Route(
         operation_id="create_collection_reminder",
@@ -137,6 +163,7 @@ ROUTES: tuple[Route, ...] = (
         response_model=ActionPage,
         summary="Recent agent actions",
         description="Recorded actions, newest first, a page at a time (next_token).",
+        long_list=LongList("items", "ask for the next page", page_size="limit"),
     ),
     Route(
         operation_id="agent_chat",

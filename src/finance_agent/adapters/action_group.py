@@ -5,7 +5,7 @@ Bedrock sends an action-group event (``messageVersion`` 1.0) naming the operatio
 of ``{name, type, value}`` whose values are strings. The matching tool route runs through
 the route table as a v2 event (``call_route``), so the API's checks, errors and figures
 are the same here. The answer is Bedrock's response shape, with the session attributes
-passed back.
+passed back, and kept under the 25 KB Bedrock accepts (``action_group_size``).
 
 Who acts: the identity the chat signed into ``sessionAttributes`` for this agent session
 (``shared.session_signing``). Unsigned, tampered, expired or foreign-session attributes,
@@ -22,6 +22,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
+from finance_agent.adapters.action_group_size import answer_size, fit
 from finance_agent.adapters.http.v2_events import call_route
 from finance_agent.routes import Route, tool_routes
 from finance_agent.shared import responses
@@ -190,6 +191,7 @@ def _error_body(exc: MalformedEvent) -> dict[str, Any]:
 
 
 def _serve(event: Event, request_id: str) -> tuple[int, Any, str | None, bool]:
+    """Run the tool Bedrock names; (status, body as it fits Bedrock, operation, verified)."""
     version = event.get("messageVersion", MESSAGE_VERSION)
     if version != MESSAGE_VERSION:
         message = f"messageVersion must be {MESSAGE_VERSION}"
@@ -201,6 +203,14 @@ def _serve(event: Event, request_id: str) -> tuple[int, Any, str | None, bool]:
     _mapping(event, "promptSessionAttributes")
     identity, verified = caller(event, session_id)
     status, body = call_route(route, identity, arguments, request_id=request_id)
+
+    def measure(status: int, body: Any) -> int:
+        return answer_size(bedrock_response(event, status, body))
+
+    def call_again(changed: Mapping[str, Any]) -> tuple[int, Any]:
+        return call_route(route, identity, changed, request_id=request_id)
+
+    status, body = fit(route, status, body, arguments, measure, call_again)
     return status, body, route.operation_id, verified
 
 
