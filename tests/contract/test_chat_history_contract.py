@@ -12,6 +12,7 @@ import pytest
 
 from finance_agent.domain.errors import ValidationError
 from finance_agent.domain.models import ChatTurn
+from finance_agent.domain.models.chat import MAX_CHAT_TEXT, MAX_KEPT_TEXT_BYTES
 from finance_agent.domain.ports import CHAT_TURNS_KEPT, FinanceRepository
 from finance_agent.shared.clock import now_utc
 
@@ -48,6 +49,25 @@ def test_twenty_turns_are_kept_by_default(repo: FinanceRepository) -> None:
     repo.append_chat_turns(OWNER, "s-1", [turn(f"t{i}") for i in range(CHAT_TURNS_KEPT + 3)])
     kept = texts(repo.get_chat_history(OWNER, "s-1"))
     assert kept == [f"t{i}" for i in range(3, CHAT_TURNS_KEPT + 3)]
+
+
+def test_long_turns_are_dropped_oldest_first_so_the_session_stays_one_item(
+    repo: FinanceRepository,
+) -> None:
+    # Twenty turns of 16,000 four-byte characters would be 1.28 MB: over DynamoDB's 400 KB.
+    long = "€" * MAX_CHAT_TEXT  # 3 bytes each in UTF-8: 48,000 bytes a turn
+    for i in range(10):
+        repo.append_chat_turns(
+            OWNER, "s-1", [turn(f"q{i} {long}"[:MAX_CHAT_TEXT]), turn(f"a{i}", "assistant")]
+        )
+    kept = repo.get_chat_history(OWNER, "s-1")
+    assert sum(len(t.text.encode()) for t in kept) <= MAX_KEPT_TEXT_BYTES
+    # The newest turns are the ones kept, in order, and as many as fit.
+    assert texts(kept)[-1] == "a9"
+    assert [t.text.split()[0] for t in kept if t.role == "user"] == [
+        f"q{i}" for i in range(10 - len([t for t in kept if t.role == "user"]), 10)
+    ]
+    assert len(kept) >= 12  # 6 long questions fit in 300,000 bytes, with their answers
 
 
 def test_an_expired_session_is_empty(repo: FinanceRepository) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from finance_agent.domain.errors import ConflictError, StoreError, ValidationError
 from finance_agent.domain.models import ChatTurn
+from finance_agent.domain.models.chat import last_turns
 from finance_agent.domain.ports import CHAT_TTL, CHAT_TURNS_KEPT
 from finance_agent.infra import dynamo_items as items
 from finance_agent.infra.dynamo_reads import TableReads
@@ -55,7 +56,7 @@ class ChatHistory(TableReads):
                 }
             elif raw is not None:
                 condition = {}  # unreadable: replaced, as an expired session would be
-            kept = [*kept, *turns][-keep:]
+            kept = last_turns([*kept, *turns], keep)
             item = items.chat_item(owner, session_id, kept, now + ttl, version + 1)
             try:
                 self._call(

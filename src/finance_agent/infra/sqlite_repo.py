@@ -30,6 +30,7 @@ from finance_agent.domain.models import (
     KPISnapshot,
     SalesDay,
 )
+from finance_agent.domain.models.chat import last_turns
 from finance_agent.domain.money import cents, from_cents
 from finance_agent.domain.ports import CHAT_TTL, CHAT_TURNS_KEPT, MAX_ACTIONS_PAGE
 from finance_agent.infra import action_keys
@@ -372,7 +373,7 @@ class SqliteRepo:
             kept: list[ChatTurn] = []
             if row is not None and row["expires_at"] > action_keys.sortable_timestamp(now):
                 kept = _CHAT_TURNS.validate_json(row["turns_json"])
-            kept = [*kept, *turns][-keep:]
+            kept = last_turns([*kept, *turns], keep)
             conn.execute(
                 "INSERT OR REPLACE INTO chat_sessions VALUES (?, ?, ?, ?)",
                 (
