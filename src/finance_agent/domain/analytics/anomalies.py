@@ -389,10 +389,10 @@ def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyS
     fit = _resistant_start(values, groups, group_of, trend)
     shifts: list[Shift] = []
     if fit.scale > 0:
-        # Refit without the days of the level shifts found, until the shifts stay the same:
-        # a shift's days inside the cut would otherwise pull the baseline towards them.
-        # Start from the runs the resistant fit sees: a shift at the end of the window
-        # would otherwise bend the least-squares trend towards itself and hide.
+        # Refit without the days of the level shifts found, until the shifts stay the same
+        # (a shift's days inside the cut would pull the baseline towards them), starting
+        # from the runs the resistant fit sees (a shift at the end of the window would
+        # otherwise bend the least-squares trend towards itself and hide).
         start = fit
         excluded = _days_of(find_shifts([e / start.scale for e in start.errors]))
         for _ in range(MAX_SHIFT_REFITS):
@@ -423,9 +423,8 @@ def _scan_result(
             score = error / fit.scale
             if abs(score) >= threshold or i in shift_of:
                 flags.append(_flag(i, value - error, value, score, shift_of.get(i)))
-    mid_day = (days - 1) / 2
-    center = math.fsum(fit.levels) / len(fit.levels) + fit.slope * mid_day
-    base = center - fit.slope * mid_day
+    base = math.fsum(fit.levels) / len(fit.levels)  # the weekdays' mean level at day 0
+    center = base + fit.slope * (days - 1) / 2
     profile = tuple(fit.levels[w] - base for w in range(7)) if weekly else (0.0,) * 7
     return AnomalyScan(
         "robust",
