@@ -90,12 +90,19 @@ def render_anomalies(r: AnomalyReport) -> str:
     )
     if r.note:
         head += f"\nNote: {r.note}"
+    shifts = {a.level_shift for a in r.anomalies if a.level_shift is not None}
+    for shift in sorted(shifts, key=lambda s: s.start_date):
+        side = "above" if shift.mean_score > 0 else "below"
+        head += (
+            f"\nLevel shift: {shift.start_date} to {shift.end_date}, {shift.days} days together "
+            f"{side} expected (mean score {shift.mean_score:+.3f})"
+        )
     if not r.anomalies:
         return head
     rows = [
         (
             str(a.date),
-            a.direction,
+            f"{a.direction} (shift)" if a.level_shift else a.direction,
             money(a.value),
             money(a.expected),
             f"{a.deviation:+,.2f}",

@@ -48,6 +48,23 @@ def test_anomalies_finds_the_days_the_generator_put_in(
     assert injected <= found
 
 
+def test_anomalies_table_tells_a_level_shift_once_and_marks_its_days(
+    seeded: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = get_repo()
+    last_week = repo.get_sales_series(7, end=TODAY)
+    # 6,000 down on each of the last 7 days: 4 of the demo's noise sigmas.
+    repo.put_sales_days(d.model_copy(update={"revenue": d.revenue - 6_000}) for d in last_week)
+    capsys.readouterr()
+    assert main(["anomalies", "--method", "robust"]) == 0
+    out = capsys.readouterr().out
+    start = (TODAY - timedelta(days=6)).isoformat()
+    (line,) = [line for line in out.splitlines() if line.startswith("Level shift:")]
+    assert line.startswith(f"Level shift: {start} to {TODAY.isoformat()}, 7 days together below")
+    marked = [line for line in out.splitlines() if "drop (shift)" in line]
+    assert [line.split()[0] for line in marked] == [d.date.isoformat() for d in last_week]
+
+
 @pytest.mark.parametrize("period", ["last_0d", "yesterday"])
 def test_a_bad_period_exits_non_zero_with_one_line_saying_what_a_period_looks_like(
     seeded: None, capsys: pytest.CaptureFixture[str], period: str
