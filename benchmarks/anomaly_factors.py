@@ -1,11 +1,12 @@
 """Recompute the small-sample factors of the robust anomaly method by simulation.
 
 ``finance_agent.domain.analytics.anomalies`` multiplies two scale estimates by factors that
-make them unbiased on Gaussian noise: the resistant start's MAD (``START_FACTORS``,
+make them unbiased on Gaussian noise (``finance_agent.domain.analytics.scale_factors``): the
+resistant start's MAD (``START_FACTORS``,
 ``START_FACTORS_ONE_LEVEL``) and the final refitted scale (``SMALL_SAMPLE_FACTORS``,
 ``SMALL_SAMPLE_FACTORS_ONE_LEVEL``). This script simulates pure noise with standard
 deviation 1 and prints, for each length, ``1 / mean(scale)``: the tables as they stand in
-the module, to paste back after a change to the method.
+``scale_factors``, to paste back after a change to the method.
 
 The start factors come from the start alone. The final factors come from running the whole
 method (``scan``) and dividing its scale by the factor it applied; the level-shift search
@@ -24,6 +25,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from finance_agent.domain.analytics import anomalies, scan
+from finance_agent.domain.analytics.scale_factors import consistency_factor, start_factor
 
 WEEKLY_LENGTHS = (21, 24, 28, 35, 42, 49, 60, 75, 90, 120, 180, 365, 730)
 ONE_LEVEL_LENGTHS = (3, 4, 5, 7, 10, 14, 20)
@@ -47,12 +49,13 @@ def start_scale(values: Sequence[float], first_weekday: int) -> float:
         groups[g].append(i)
     # A private step of the method: the start alone is what is measured.
     fit = anomalies._resistant_start(values, groups, group_of, days >= anomalies.MIN_TREND_DAYS)
-    return fit.scale / anomalies.start_factor(days)
+    return fit.scale / start_factor(days, weekly)
 
 
 def final_scale(values: Sequence[float], first_weekday: int) -> float:
     days = len(values)
-    return scan(values, first_weekday, "robust").scale / anomalies.consistency_factor(days)
+    weekly = days >= anomalies.MIN_PER_WEEKDAY * anomalies.SEASON
+    return scan(values, first_weekday, "robust").scale / consistency_factor(days, weekly)
 
 
 def table(

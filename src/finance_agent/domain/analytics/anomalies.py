@@ -22,7 +22,7 @@ Methods
        split-half slope (Theil 1950, part III; Sen 1968), the median of the slopes between
        the same weekdays about half the window apart; each weekday's level is the median of
        its detrended values; the scale is the MAD of the residuals over 0.6745, times a
-       small-sample factor (:func:`start_factor`: the MAD around medians fitted to the
+       small-sample factor (:mod:`.scale_factors`: the MAD around medians fitted to the
        same days is 18% low at 60 days), or 1.253314 times the mean absolute deviation
        when more than half the residuals are equal. Runs of days the start already sees
        as a level shift (step 3) are left out of the first refit: a shift at the end of
@@ -33,7 +33,7 @@ Methods
        becomes the root mean square of their residuals, with the degrees of freedom and
        the variance lost by cutting a normal at +-2.5 added back, and this is repeated
        until the same days are kept (at most 10 times). The scale is then multiplied by
-       a small-sample factor (:func:`consistency_factor`) that makes its mean equal to the
+       a small-sample factor (:mod:`.scale_factors`) that makes its mean equal to the
        noise's standard deviation (2.5% at 60 days), the method of Pison, Van Aelst and
        Willems (2002) for robust estimators' finite-sample bias. A scale biased low would
        lower the effective threshold and multiply the false alarms.
@@ -75,6 +75,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from finance_agent.domain.analytics.level_shifts import Shift, find_shifts
+from finance_agent.domain.analytics.scale_factors import consistency_factor, start_factor
 
 ANOMALY_METHODS: Final = ("zscore", "robust")
 DEFAULT_THRESHOLDS: Final[Mapping[str, float]] = MappingProxyType({"zscore": 2.0, "robust": 3.5})
@@ -91,66 +92,6 @@ CUTOFF: Final = 2.5
 MAX_REFITS: Final = 10
 # Refits without the days of level shifts, until the shifts found stay the same.
 MAX_SHIFT_REFITS: Final = 5
-# (days, factor): the mean refitted scale of Gaussian noise with standard deviation 1 is
-# 1 / factor, the whole method run (consistent start, refits, level shifts); from a
-# simulation (random.Random(20261128); 6,000 series of each length to 90 days, then 2,000
-# to 180 and 600 beyond; the standard error of each factor is under 0.4%). The
-# simulation that made them is benchmarks/anomaly_factors.py.
-SMALL_SAMPLE_FACTORS: Final = (
-    (21, 1.155),
-    (24, 1.095),
-    (28, 1.078),
-    (35, 1.063),
-    (42, 1.046),
-    (49, 1.039),
-    (60, 1.026),
-    (75, 1.020),
-    (90, 1.017),
-    (120, 1.011),
-    (180, 1.009),
-    (365, 1.006),
-    (730, 1.002),
-)
-# The same for series too short for weekday levels (one level, no trend); 20,000 series of
-# each length (random.Random(20261129)).
-SMALL_SAMPLE_FACTORS_ONE_LEVEL: Final = (
-    (3, 1.424),
-    (4, 1.191),
-    (5, 1.210),
-    (7, 1.139),
-    (10, 1.084),
-    (14, 1.058),
-    (20, 1.036),
-)
-# (days, factor) for the resistant start's scale (the MAD around each weekday's median, or
-# the one median): on Gaussian noise it comes out low by these factors, 18% at 60 days, as
-# the medians are fitted to the very days they are measured on. Simulated like the above
-# (random.Random(20261126): 6,000 series of each length to 90 days, then 2,000 to 180 and
-# 600 beyond; random.Random(20261127): 20,000 of each length for one level).
-START_FACTORS: Final = (
-    (21, 1.981),
-    (24, 1.574),
-    (28, 1.428),
-    (35, 1.401),
-    (42, 1.293),
-    (49, 1.228),
-    (60, 1.180),
-    (75, 1.130),
-    (90, 1.102),
-    (120, 1.075),
-    (180, 1.042),
-    (365, 1.021),
-    (730, 1.010),
-)
-START_FACTORS_ONE_LEVEL: Final = (
-    (3, 1.489),
-    (4, 1.357),
-    (5, 1.225),
-    (7, 1.140),
-    (10, 1.094),
-    (14, 1.062),
-    (20, 1.046),
-)
 # 0.6745 = Phi^-1(0.75): MAD * 1/0.6745 estimates a normal standard deviation.
 _MAD_FACTOR: Final = 0.6745
 # sqrt(pi / 2): MeanAD * 1.253314 estimates a normal standard deviation.
@@ -228,36 +169,6 @@ def _zscore(values: Sequence[float], threshold: float) -> AnomalyScan:
     return AnomalyScan("zscore", threshold, len(values), mean, std, (0.0,) * 7, tuple(flags))
 
 
-def _interpolate(points: Sequence[tuple[int, float]], days: int) -> float:
-    """Linear in ``1 / days`` between simulated points, towards 1 beyond the last one."""
-    if days <= points[0][0]:
-        return points[0][1]
-    ends: tuple[tuple[float, float], ...] = (*points[1:], (math.inf, 1.0))
-    for (n0, f0), (n1, f1) in zip(points, ends, strict=True):
-        if days <= n1:
-            x0, x1, x = 1.0 / n0, 1.0 / n1, 1.0 / days
-            return f0 + (f1 - f0) * (x0 - x) / (x0 - x1)
-    return 1.0
-
-
-def consistency_factor(days: int) -> float:
-    """The small-sample factor that makes the refitted scale unbiased on Gaussian noise.
-
-    Interpolated linearly in ``1 / days`` between the simulated points of
-    :data:`SMALL_SAMPLE_FACTORS` (weekday levels, from 21 days) or
-    :data:`SMALL_SAMPLE_FACTORS_ONE_LEVEL` (one level, under 21 days), and towards 1 beyond
-    the last one.
-    """
-    weekly = days >= MIN_PER_WEEKDAY * SEASON
-    return _interpolate(SMALL_SAMPLE_FACTORS if weekly else SMALL_SAMPLE_FACTORS_ONE_LEVEL, days)
-
-
-def start_factor(days: int) -> float:
-    """The same for the resistant start's MAD (:data:`START_FACTORS`)."""
-    weekly = days >= MIN_PER_WEEKDAY * SEASON
-    return _interpolate(START_FACTORS if weekly else START_FACTORS_ONE_LEVEL, days)
-
-
 def _split_half_slope(values: Sequence[float]) -> float:
     """Theil's abbreviated slope: the median of the slopes between days ``lag`` apart.
 
@@ -324,7 +235,7 @@ def _resistant_start(
     deviations = [abs(e) for e in errors]
     mad = statistics.median(deviations)
     if mad > 0:
-        scale = mad / _MAD_FACTOR * start_factor(len(values))
+        scale = mad / _MAD_FACTOR * start_factor(len(values), len(groups) > 1)
     else:  # more than half the residuals equal: fall back to the mean absolute deviation
         scale = _MEANAD_FACTOR * math.fsum(deviations) / len(values)
     return _Fit(slope, levels, errors, scale, refitted=False)
@@ -398,7 +309,7 @@ def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyS
         for _ in range(MAX_SHIFT_REFITS):
             fit = _reweight(values, groups, group_of, trend, start, excluded)
             if fit.refitted:
-                fit = replace(fit, scale=fit.scale * consistency_factor(days))
+                fit = replace(fit, scale=fit.scale * consistency_factor(days, weekly))
             shifts = find_shifts([e / fit.scale for e in fit.errors])
             found = _days_of(shifts)
             if found == excluded:
