@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from finance_agent.domain.analytics import ANOMALY_METHODS, detect
-from finance_agent.tools import seed_data
+from finance_agent.tools import demo_sales, seed_data
 
-SIGMA = seed_data.NOISE_SIGMA
+SIGMA = demo_sales.NOISE_SIGMA
 END = date(2024, 6, 12)
 SEEDS = range(101, 201)
 PATTERNS = {
-    "demo": seed_data.WEEKDAY_PROFILE,
+    "demo": demo_sales.WEEKDAY_PROFILE,
     "mild": tuple(k * SIGMA for k in (0.3, 0.2, 0.1, 0.2, 0.4, -0.5, -0.7)),
     "moderate": tuple(k * SIGMA for k in (0.2, 0.6, 0.4, 0.5, 0.8, -1.0, -1.5)),
     "strong": tuple(k * SIGMA for k in (-1.8, 1.0, 1.2, 1.1, 1.3, 0.6, -3.4)),
@@ -52,12 +52,12 @@ def model(
     rng: random.Random, days: int, pattern: Sequence[float], walk: bool = False
 ) -> tuple[list[float], list[float], date]:
     first = END - timedelta(days=days - 1)
-    level = seed_data.BASE_LEVEL
+    level = demo_sales.BASE_LEVEL
     values, expected = [], []
     for i in range(days):
         if walk:
             level += rng.gauss(0.0, 0.15 * SIGMA)
-        e = level + seed_data.TREND_PER_DAY * i + pattern[(first + timedelta(days=i)).weekday()]
+        e = level + demo_sales.TREND_PER_DAY * i + pattern[(first + timedelta(days=i)).weekday()]
         expected.append(e)
         values.append(max(e + rng.gauss(0.0, SIGMA), 0.0))
     return values, expected, first

@@ -71,7 +71,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from finance_agent.domain.analytics import detect, forecast
-from finance_agent.tools import seed_data
+from finance_agent.tools import demo_sales, seed_data
 
 END = date(2025, 1, 31)  # last day of every synthetic series
 HORIZONS = (7, 14, 28)
@@ -83,12 +83,12 @@ ANOMALY_DAYS = 90
 SEED_PERIOD_DAYS = 60
 SPEED_DAYS = 3_650
 SPEED_RUNS = 21
-SIGMA = seed_data.NOISE_SIGMA
+SIGMA = demo_sales.NOISE_SIGMA
 # A clearly weekly business: quiet weekends. In sigmas, Monday first; sums to zero.
 WEEKLY_PROFILE = tuple(
     k * SIGMA for k in (0.5, 0.8, 0.8, 0.6, 1.0, -1.5, -2.2)
 )  # about (750, 1200, 1200, 900, 1500, -2250, -3300)
-SEED_PROFILE = seed_data.WEEKDAY_PROFILE
+SEED_PROFILE = demo_sales.WEEKDAY_PROFILE
 POINT_ANOMALIES = 4
 SHIFT_DAYS = 7
 ANOMALY_SIGMAS = (3.0, 5.0)
@@ -119,8 +119,8 @@ def model_series(
     rng = _rng(seed, salt)
     first = END - timedelta(days=days - 1)
     expected = [
-        seed_data.BASE_LEVEL
-        + seed_data.TREND_PER_DAY * i
+        demo_sales.BASE_LEVEL
+        + demo_sales.TREND_PER_DAY * i
         + profile[(first + timedelta(days=i)).weekday()]
         for i in range(days)
     ]
@@ -294,7 +294,7 @@ def labelled_seed_generator(seed: int) -> Labelled:
     injected = {a.date for a in data.injected}
     points = frozenset(i for i, day in enumerate(sales) if day.date in injected)
     expected = tuple(
-        seed_data.expected_revenue(offset + i, day.date) for i, day in enumerate(sales)
+        demo_sales.expected_revenue(offset + i, day.date) for i, day in enumerate(sales)
     )
     return Labelled([float(d.revenue) for d in sales], sales[0].date, points, frozenset(), expected)
 

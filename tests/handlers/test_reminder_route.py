@@ -15,7 +15,7 @@ from finance_agent.bootstrap import get_repo
 from finance_agent.domain.models import ARAging
 from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
 from finance_agent.shared.clock import today
-from finance_agent.tools.seed_data import ACTION_COUNT
+from finance_agent.tools.demo_accounts import ACTION_COUNT
 
 REMINDER = "/agent/actions/collection-reminder"
 ACTIONS = "/agent/actions"

@@ -25,12 +25,9 @@ from finance_agent.domain.usecases import (
 )
 from finance_agent.shared.clock import today
 from finance_agent.shared.settings import get_settings
-from finance_agent.tools.seed_data import (
-    ACTION_COUNT,
-    CUSTOMER_COUNT,
-    SALES_DAYS,
-    SeedReport,
-)
+from finance_agent.tools.demo_accounts import ACTION_COUNT, CUSTOMER_COUNT
+from finance_agent.tools.demo_sales import SALES_DAYS
+from finance_agent.tools.seed_data import SeedReport
 
 KPIS = "/agent/tools/kpis"
 CASHFLOW = "/agent/tools/cashflow"

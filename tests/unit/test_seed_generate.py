@@ -16,14 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finance_agent.tools.seed_data import (
+from finance_agent.tools.demo_sales import (
     NOISE_SIGMA,
     WEEKDAY_PROFILE,
     InjectedAnomaly,
-    SeedData,
     expected_revenue,
-    generate,
 )
+from finance_agent.tools.seed_data import SeedData, generate
 
 TODAY = date(2025, 1, 31)
 CENT = Decimal("0.01")

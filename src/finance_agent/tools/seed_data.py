@@ -7,14 +7,8 @@ store, and running it again adds nothing. From a terminal::
 
     python -m finance_agent.tools.seed_data --seed 42 --today 2025-01-31
 
-Daily revenue is ``expected + noise`` where ``expected = BASE_LEVEL + TREND_PER_DAY * i +
-WEEKDAY_PROFILE[weekday]`` (``i`` counts days from the first generated one) and the noise is
-Gaussian with the fixed standard deviation ``NOISE_SIGMA``. On each day of
-``INJECTED_ANOMALIES`` the noise is replaced by ``sigmas * NOISE_SIGMA``. These constants were
-fixed once, before any detector was run on the data, and must not be tuned to flatter one.
-The weekly pattern is kept small (within 0.2 sigma) so that the plain z-score rule at 2.0 over
-the last 60 days finds all four days for every seed and weekday; a simulation over 300 seeds
-and 7 consecutive days gave a smallest |z| of the injected days of about 2.1.
+The sales model and its unusual days are in :mod:`.demo_sales`, the customers and sample
+actions in :mod:`.demo_accounts`.
 """
 
 from __future__ import annotations
@@ -25,99 +19,28 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from itertools import product
+from datetime import date
 from typing import Any, NoReturn
 
 from finance_agent.domain.errors import ConflictError, DomainError
 from finance_agent.domain.kpi_math import compute_kpis
-from finance_agent.domain.models import (
-    COLLECTION_REMINDER,
-    ARAging,
-    KPISnapshot,
-    SalesDay,
-)
-from finance_agent.domain.money import to_money
+from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
 from finance_agent.domain.period import Period
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared import clock
 from finance_agent.shared.settings import SettingsError, get_settings
+from finance_agent.tools.demo_accounts import ActionSpec, generate_actions, generate_customers
+from finance_agent.tools.demo_sales import (
+    SALES_DAYS,
+    InjectedAnomaly,
+    generate_sales,
+    injected_days,
+)
 
-# -- the data set's shape -------------------------------------------------------------------
-CUSTOMER_COUNT = 50
-SALES_DAYS = 120
 KPI_PERIOD_DAYS = (30, 60, 90)
-ACTION_COUNT = 10
 DEFAULT_SEED = 42
 
-# -- daily revenue model (currency units per day) --------------------------------------------
-BASE_LEVEL = 12_000.0
-TREND_PER_DAY = 10.0  # about +10% over the 120 days
-NOISE_SIGMA = 1_500.0
-# Monday first; sums to zero so the trend and level keep their meaning. Within 0.2 sigma.
-WEEKDAY_PROFILE: tuple[float, ...] = (50.0, 150.0, 200.0, 150.0, 0.0, -250.0, -300.0)
-# Cost of goods sold as a share of the day's revenue, in basis points (55% to 65%).
-COGS_SHARE_BP = (5_500, 6_500)
-
-# (days before today, sigmas): two spikes, two drops, all inside last_60d (the anomaly
-# detector's default period), none adjacent to another.
-INJECTED_ANOMALIES: tuple[tuple[int, int], ...] = ((53, -4), (41, 5), (26, -5), (12, 4))
-
-# -- customers and actions ---------------------------------------------------------------------
-# How many customers pay on time, pay late, or are seriously overdue. Fixed counts, shuffled
-# per seed, so every data set has both clean ledgers and real collection work.
-PROFILE_COUNTS = {"on_time": 30, "late": 12, "overdue": 8}
-_NAME_PREFIXES = (
-    "Acme",
-    "Blue Harbor",
-    "Cedar Ridge",
-    "Copperline",
-    "Evergreen",
-    "Granite",
-    "Lakeshore",
-    "Northwind",
-    "Pinecrest",
-    "Redwood",
-    "Silver Oak",
-    "Summit",
-)
-_NAME_TRADES = (
-    "Logistics",
-    "Foods",
-    "Manufacturing",
-    "Supply",
-    "Retail",
-    "Health",
-    "Builders",
-    "Analytics",
-)
-_LEGAL_FORMS = ("Inc.", "LLC", "Ltd.", "Co.")
-# Reserved for documentation by RFC 2606: these addresses can never reach a real inbox.
-EMAIL_DOMAIN = "example.com"
-DEMO_ACTOR = "demo.controller@example.com"
-
 Progress = Callable[[str], object]
-
-
-@dataclass(frozen=True)
-class InjectedAnomaly:
-    """A day whose revenue was set to its expected value plus ``sigmas * NOISE_SIGMA``."""
-
-    date: date
-    sigmas: int
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """An action to record, with the id and time it must have so reruns find it again."""
-
-    action_id: str
-    action: str
-    payload: dict[str, str]
-    performed_by: str
-    created_at: datetime
-    status: str = "pending"
 
 
 @dataclass(frozen=True)
@@ -149,133 +72,6 @@ class SeedReport:
     kpis: WriteCount
     actions: WriteCount
     injected: tuple[InjectedAnomaly, ...]
-
-
-# -- generation ----------------------------------------------------------------------------
-
-
-def expected_revenue(index: int, day: date) -> float:
-    """The model's revenue for the ``index``-th generated day, before noise."""
-    return BASE_LEVEL + TREND_PER_DAY * index + WEEKDAY_PROFILE[day.weekday()]
-
-
-def _cents_between(rng: random.Random, low: int, high: int) -> Decimal:
-    """A uniform amount from ``low`` to ``high`` whole units, drawn in cents so it is exact."""
-    return Decimal(rng.randint(low * 100, high * 100)) / 100
-
-
-def generate_sales(rng: random.Random, today: date) -> tuple[SalesDay, ...]:
-    start = today - timedelta(days=SALES_DAYS - 1)
-    injected = {today - timedelta(days=back): k for back, k in INJECTED_ANOMALIES}
-    days = []
-    for index in range(SALES_DAYS):
-        day = start + timedelta(days=index)
-        # Always draw, so an injected day leaves every other day's noise where it was.
-        noise = rng.gauss(0.0, NOISE_SIGMA)
-        share = Decimal(rng.randint(*COGS_SHARE_BP)) / 10_000
-        k = injected.get(day)
-        value = expected_revenue(index, day) + (k * NOISE_SIGMA if k is not None else noise)
-        # Revenue cannot be negative; at these levels that is some 7 sigma away, never hit.
-        revenue = to_money(max(value, 0.0))
-        days.append(SalesDay(date=day, revenue=revenue, cogs=to_money(revenue * share)))
-    return tuple(days)
-
-
-def injected_days(today: date) -> tuple[InjectedAnomaly, ...]:
-    return tuple(
-        sorted(
-            (InjectedAnomaly(today - timedelta(days=back), k) for back, k in INJECTED_ANOMALIES),
-            key=lambda a: a.date,
-        )
-    )
-
-
-def _customer_names(rng: random.Random) -> list[str]:
-    pairs = rng.sample(list(product(_NAME_PREFIXES, _NAME_TRADES)), CUSTOMER_COUNT)
-    return [f"{prefix} {trade} {rng.choice(_LEGAL_FORMS)}" for prefix, trade in pairs]
-
-
-def _email(name: str) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", name.lower().rsplit(" ", 1)[0]).strip("-")
-    return f"ap@{stem}.{EMAIL_DOMAIN}"
-
-
-def _buckets(rng: random.Random, profile: str) -> dict[str, Decimal]:
-    """Amounts per aging bucket for a customer of the given payment profile."""
-    zero = Decimal(0)
-    if profile == "on_time":
-        late = _cents_between(rng, 200, 3_000) if rng.random() < 0.4 else zero
-        return {
-            "current": _cents_between(rng, 1_000, 25_000),
-            "days_1_30": late,
-            "days_31_60": zero,
-            "days_61_90": zero,
-            "days_over_90": zero,
-        }
-    if profile == "late":
-        return {
-            "current": _cents_between(rng, 1_000, 20_000),
-            "days_1_30": _cents_between(rng, 1_000, 8_000),
-            "days_31_60": _cents_between(rng, 500, 6_000),
-            "days_61_90": zero,
-            "days_over_90": zero,
-        }
-    return {
-        "current": _cents_between(rng, 0, 10_000),
-        "days_1_30": _cents_between(rng, 500, 5_000),
-        "days_31_60": _cents_between(rng, 1_000, 8_000),
-        "days_61_90": _cents_between(rng, 2_000, 12_000),
-        "days_over_90": _cents_between(rng, 5_000, 30_000),
-    }
-
-
-def generate_customers(rng: random.Random) -> tuple[ARAging, ...]:
-    profiles = [name for name, count in PROFILE_COUNTS.items() for _ in range(count)]
-    rng.shuffle(profiles)
-    names = _customer_names(rng)
-    return tuple(
-        ARAging(
-            customer_id=f"CUST{number:03d}",
-            customer_name=name,
-            email=_email(name),
-            **_buckets(rng, profile),
-        )
-        for number, (name, profile) in enumerate(zip(names, profiles, strict=True), start=1)
-    )
-
-
-def generate_actions(
-    rng: random.Random, today: date, customers: Sequence[ARAging]
-) -> tuple[ActionSpec, ...]:
-    """Reminders for customers who owe past-due money, one a day over the days before today.
-
-    Past days only, so no sample action claims to come from later today.
-    """
-    debtors = [row for row in customers if row.past_due > 0]
-    actions = []
-    for number in range(1, ACTION_COUNT + 1):
-        day = today - timedelta(days=ACTION_COUNT + 1 - number)
-        moment = time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
-        customer = rng.choice(debtors)
-        remind = day + timedelta(days=rng.randint(1, 7))
-        payload = {
-            # Same fields as CreateCollectionReminderUC records.
-            "customer_id": customer.customer_id,
-            "customer_name": customer.customer_name,
-            "invoice_id": f"INV-{rng.randint(10_000, 99_999)}",
-            "remind_date": remind.isoformat(),
-            "amount_past_due": str(customer.past_due),
-        }
-        actions.append(
-            ActionSpec(
-                action_id=f"action-{number:03d}",
-                action=COLLECTION_REMINDER,
-                payload=payload,
-                performed_by=DEMO_ACTOR,
-                created_at=datetime.combine(day, moment, tzinfo=UTC),
-            )
-        )
-    return tuple(actions)
 
 
 def kpi_snapshots(
