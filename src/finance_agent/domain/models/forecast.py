@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from finance_agent.domain.models._base import DomainModel
 from finance_agent.domain.money import Money
@@ -26,12 +27,17 @@ class Interval(DomainModel):
     hi95: Money
 
 
+def _three_decimals(value: float | None) -> float | None:
+    # DESIGN.md: scores leave with three decimals, as the anomaly scores do.
+    return None if value is None else round(value, 3)
+
+
 class MethodScore(DomainModel):
     """How a candidate did on the held-out days when ``auto`` chose the method."""
 
     method: str
     mae: Money
-    mase: float | None
+    mase: Annotated[float | None, AfterValidator(_three_decimals)]
 
 
 class CashflowForecast(DomainModel):
