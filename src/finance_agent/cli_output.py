@@ -35,19 +35,33 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _previous_period(k: KPIs) -> str:
+    p = k.previous
+    span = f"({p.start_date} to {p.end_date})"
+    length = (p.end_date - p.start_date).days + 1
+    if p.days_with_sales == 0:
+        return f"no sales recorded {span}: nothing to compare with"
+    figures = f"{money(p.revenue)} {k.currency} revenue, {p.gross_margin * 100:.2f}% margin {span}"
+    if p.days_with_sales < length:
+        # The store's history begins inside it: its total is not comparable as it stands.
+        figures += f"; sales on only {p.days_with_sales} of its {_days(length)}"
+    return figures
+
+
 def render_kpis(k: KPIs) -> str:
+    length = (k.end_date - k.start_date).days + 1
     rows = [
         ("Period", f"{k.period} ({k.start_date} to {k.end_date})"),
+        ("Days with sales", f"{k.days_with_sales} of {length}"),
         ("Revenue", f"{money(k.revenue)} {k.currency}"),
         ("Gross margin", f"{k.gross_margin * 100:.2f}%"),
         ("AR total", f"{money(k.ar_total)} {k.currency}"),
         ("AR over 60 days", f"{money(k.ar_over_60)} {k.currency}"),
-        (
-            "Previous period",
-            f"{money(k.previous.revenue)} {k.currency} revenue, "
-            f"{k.previous.gross_margin * 100:.2f}% margin "
-            f"({k.previous.start_date} to {k.previous.end_date})",
-        ),
+        ("Previous period", _previous_period(k)),
         ("Source", k.source),
     ]
     width = max(len(label) for label, _ in rows)

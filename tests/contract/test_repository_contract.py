@@ -48,6 +48,7 @@ def snapshot(period: str, computed_for: date, revenue: str = "3000.00") -> KPISn
         gross_margin=Decimal("0.4123"),
         ar_total=Decimal("12345.67"),
         ar_over_60=Decimal("2345.01"),
+        days_with_sales=30,
         currency="USD",
         source="computed",
         previous=PeriodFigures(
@@ -55,6 +56,7 @@ def snapshot(period: str, computed_for: date, revenue: str = "3000.00") -> KPISn
             end_date=computed_for - timedelta(days=30),
             revenue=Decimal("2900.10"),
             gross_margin=Decimal("0.3999"),
+            days_with_sales=12,
         ),
     )
     return KPISnapshot(computed_for=computed_for, kpis=kpis)

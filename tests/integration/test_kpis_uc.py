@@ -121,3 +121,22 @@ def test_bad_periods_are_validation_errors(store: FinanceRepository, period: str
     with pytest.raises(ValidationError) as caught:
         uc(store).execute(period)
     assert caught.value.field == "period"
+
+
+def test_each_period_says_how_many_of_its_days_have_sales(store: FinanceRepository) -> None:
+    # The store holds the last 60 days: last_45d is covered, the 45 days before only by 15.
+    kpis = uc(store).execute("last_45d")
+
+    assert kpis.days_with_sales == 45
+    assert kpis.previous.days_with_sales == 15
+    assert kpis.previous.revenue == sum(Decimal("100.01") * (i + 1) for i in range(45, 60))
+
+
+def test_a_previous_period_before_the_history_has_no_sales_days(
+    store: FinanceRepository,
+) -> None:
+    kpis = uc(store).execute("last_90d")
+
+    assert kpis.days_with_sales == 60
+    assert kpis.previous.days_with_sales == 0
+    assert kpis.previous.revenue == 0

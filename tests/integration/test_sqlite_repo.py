@@ -3,6 +3,7 @@ listing, thread safety and storage errors as StoreError."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -265,3 +266,31 @@ def test_expired_idempotency_and_chat_records_are_purged_by_later_writes(tmp_pat
     assert [r[0] for r in conn.execute("SELECT session_id FROM chat_sessions")] == ["s-new"]
     conn.close()
     store.close()
+
+
+def test_a_kpi_record_this_version_cannot_read_is_a_cache_miss(repo: SqliteRepo) -> None:
+    # Written by an older version, before KPIs said how many days had sales.
+    old = {
+        "period": "last_30d",
+        "start_date": "2024-01-02",
+        "end_date": "2024-01-31",
+        "revenue": "1.00",
+        "gross_margin": "0.5",
+        "ar_total": "0",
+        "ar_over_60": "0",
+        "currency": "USD",
+        "source": "computed",
+        "previous": {
+            "start_date": "2023-12-03",
+            "end_date": "2024-01-01",
+            "revenue": "1.00",
+            "gross_margin": "0.5",
+        },
+    }
+    with sqlite3.connect(repo.path) as conn:
+        conn.execute(
+            "INSERT INTO kpi_snapshots VALUES (?, ?, ?)",
+            ("last_30d", "2024-01-31", json.dumps(old)),
+        )
+
+    assert repo.get_kpis("last_30d") is None

@@ -19,13 +19,18 @@ def gross_margin(revenue: Decimal, cogs: Decimal) -> Decimal:
     return to_ratio((revenue - cogs) / revenue)
 
 
-def _sum_between(sales: Iterable[SalesDay], start: date, end: date) -> tuple[Decimal, Decimal]:
+def _sum_between(
+    sales: Iterable[SalesDay], start: date, end: date
+) -> tuple[Decimal, Decimal, int]:
+    """Revenue, cost of goods sold and the number of days with a record, ``start`` to ``end``."""
     revenue = cogs = Decimal(0)
+    days = 0
     for day in sales:
         if start <= day.date <= end:
             revenue += day.revenue
             cogs += day.cogs
-    return revenue, cogs
+            days += 1
+    return revenue, cogs, days
 
 
 def compute_kpis(
@@ -39,8 +44,8 @@ def compute_kpis(
     """KPIs of ``period`` ending ``today`` from sales (covering it and the period before)."""
     start, end = period.bounds(today)
     prev_start, prev_end = period.previous_bounds(today)
-    revenue, cogs = _sum_between(sales, start, end)
-    prev_revenue, prev_cogs = _sum_between(sales, prev_start, prev_end)
+    revenue, cogs, days = _sum_between(sales, start, end)
+    prev_revenue, prev_cogs, prev_days = _sum_between(sales, prev_start, prev_end)
     ar_total = ar_over_60 = Decimal(0)
     for row in aging:
         ar_total += row.total
@@ -53,6 +58,7 @@ def compute_kpis(
         gross_margin=gross_margin(revenue, cogs),
         ar_total=to_money(ar_total),
         ar_over_60=to_money(ar_over_60),
+        days_with_sales=days,
         currency=currency,
         source=source,
         previous=PeriodFigures(
@@ -60,5 +66,6 @@ def compute_kpis(
             end_date=prev_end,
             revenue=to_money(prev_revenue),
             gross_margin=gross_margin(prev_revenue, prev_cogs),
+            days_with_sales=prev_days,
         ),
     )

@@ -35,6 +35,7 @@ from finance_agent.domain.money import cents, from_cents
 from finance_agent.domain.ports import CHAT_TTL, CHAT_TURNS_KEPT, MAX_ACTIONS_PAGE
 from finance_agent.infra import action_keys
 from finance_agent.shared import clock
+from finance_agent.shared.log import logger
 
 BUSY_TIMEOUT_SECONDS = 10.0
 ACTIONS_INDEX = "actions_newest_first"
@@ -151,10 +152,18 @@ class SqliteRepo:
         rows = self._read("SELECT * FROM kpi_snapshots WHERE period = ?", (period,))
         if not rows:
             return None
-        return KPISnapshot(
-            computed_for=date.fromisoformat(rows[0]["computed_for"]),
-            kpis=KPIs.model_validate_json(rows[0]["kpis_json"]),
-        )
+        try:
+            return KPISnapshot(
+                computed_for=date.fromisoformat(rows[0]["computed_for"]),
+                kpis=KPIs.model_validate_json(rows[0]["kpis_json"]),
+            )
+        except (pydantic.ValidationError, ValueError) as exc:
+            # A cache record this version cannot read (written by an older one, or damaged)
+            # is a cache miss: the KPIs are computed instead, as DynamoRepo does.
+            logger.bind(period=period, reason=str(exc).splitlines()[0]).warning(
+                "skipping malformed KPI record"
+            )
+            return None
 
     def put_kpis(self, snapshot: KPISnapshot) -> None:
         kpis = snapshot.kpis

@@ -323,6 +323,16 @@ function renderKpis(kpis) {
     change.className = "kpi-change";
     change.replaceChildren();
     let line = null;
+    const compared = name === "revenue" || name === "gross_margin";
+    // A previous period the stored history only partly covers would give a false change.
+    const covered = kpis.previous?.days_with_sales;
+    if (compared && typeof covered === "number" && covered < days) {
+      change.textContent =
+        covered === 0
+          ? `No sales recorded in the previous ${days} days to compare with`
+          : `Not compared: the previous ${days} days have sales on only ${covered}`;
+      continue;
+    }
     if (name === "revenue") line = changeLine(kpis.revenue, kpis.previous?.revenue, "money", days);
     if (name === "gross_margin") {
       line = changeLine(kpis.gross_margin, kpis.previous?.gross_margin, "ratio", days);

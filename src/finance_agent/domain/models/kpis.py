@@ -16,6 +16,9 @@ class PeriodFigures(DomainModel):
     end_date: date
     revenue: Money
     gross_margin: Ratio
+    days_with_sales: int = Field(ge=0)
+    """Days of the period that have a sales record: fewer than its length means the
+    comparison covers only part of it (the store's history may begin inside it)."""
 
 
 class KPIs(DomainModel):
@@ -28,6 +31,8 @@ class KPIs(DomainModel):
     gross_margin: Ratio
     ar_total: Money
     ar_over_60: Money
+    days_with_sales: int = Field(ge=0)
+    """Days of the period that have a sales record (at most its length)."""
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     source: Literal["cache", "computed"]
     previous: PeriodFigures
