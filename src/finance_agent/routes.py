@@ -22,6 +22,8 @@ from finance_agent.domain.models import (
 from finance_agent.shared.auth import ACTIONS_SCOPE
 
 HANDLERS = "finance_agent.adapters.handlers"
+# The handlers' limit on a request body (API Gateway's own is 10 MB).
+MAX_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Route:
     # Routes that call a model or agent, and so can answer 429/502/503.
     calls_upstream: bool = False
     long_list: LongList | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
 
     @property
     def route_key(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from finance_agent.adapters.http.errors import error_response, invalid_input, validation_details
+from finance_agent.adapters.http.json_body import load_json_object
 from finance_agent.domain.errors import DomainError, ValidationError
 from finance_agent.routes import Route, route_by_id
 from finance_agent.shared import responses
@@ -28,7 +28,6 @@ from finance_agent.shared.log import logger
 
 Q = TypeVar("Q")
 B = TypeVar("B")
-MAX_BODY_BYTES = 64 * 1024
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], dict[str, Any]]
 
@@ -90,14 +89,9 @@ def _parse_body(route: Route, event: Mapping[str, Any]) -> Any:
     except (binascii.Error, ValueError):
         raise ValidationError("body", "must be valid base64 when isBase64Encoded") from None
     size = len(data.encode()) if isinstance(data, str) else len(data)
-    if size > MAX_BODY_BYTES:
-        raise ValidationError("body", f"must be at most {MAX_BODY_BYTES} bytes")
-    try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationError("body", "must be a JSON object") from None
-    if not isinstance(parsed, dict):
-        raise ValidationError("body", "must be a JSON object")
+    if size > route.max_body_bytes:
+        raise ValidationError("body", f"must be at most {route.max_body_bytes} bytes")
+    parsed = load_json_object(data)
     try:
         return route.body_model.model_validate(parsed)
     except PydanticValidationError as exc:
