@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from finance_agent.domain.errors import NotFoundError, ValidationError
+from finance_agent.domain.errors import ConflictError, NotFoundError, ValidationError
 from finance_agent.domain.models import COLLECTION_REMINDER, ARAging
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
@@ -59,6 +59,27 @@ def test_remind_date_defaults_to_today(store: FinanceRepository) -> None:
     action = remind(store).execute(customer_id="CUST001", performed_by="ana@example.com").action
     assert action.payload["remind_date"] == TODAY.isoformat()
     assert action.payload["invoice_id"] is None
+
+
+def test_a_customer_with_nothing_past_due_gets_no_reminder(store: FinanceRepository) -> None:
+    store.put_ar_aging(
+        [
+            ARAging(
+                customer_id="CUST002",
+                customer_name="Paid Up Ltd.",
+                email="ap@paid-up.example.com",
+                current="900.00",
+                days_1_30="0",
+                days_31_60="0",
+                days_61_90="0",
+                days_over_90="0",
+            )
+        ]
+    )
+
+    with pytest.raises(ConflictError, match="CUST002 has nothing past due"):
+        remind(store).execute(customer_id="CUST002", performed_by="ana@example.com")
+    assert store.list_agent_actions().items == []
 
 
 def test_reminder_for_unknown_customer_is_not_found(store: FinanceRepository) -> None:

@@ -78,6 +78,12 @@ class CreateCollectionReminderUC:
         customer = self._repo.get_customer_aging(customer_id)
         if customer is None:
             raise NotFoundError(f"customer {customer_id} not found")
+        if customer.past_due <= 0:
+            # Nothing to collect yet: a reminder would chase money that is not owed.
+            raise ConflictError(
+                f"customer {customer_id} has nothing past due "
+                f"(balance {customer.total} not yet due): no reminder recorded"
+            )
         payload = {
             "customer_id": customer_id,
             "customer_name": customer.customer_name,
