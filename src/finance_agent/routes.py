@@ -177,13 +177,16 @@ ROUTES: tuple[Route, ...] = (
         response_model=schemas.ChatReply,
         is_tool=False,
         calls_upstream=True,
+        # A retried question must not ask the model again, nor record the turn twice.
+        idempotent=True,
         summary="Ask the finance agent",
         description=(
             "A question or request in plain words, answered with the real figures. The tools it "
             "uses are this API's routes, called as the caller: recording a reminder needs the "
             "agent:actions scope here too. Answered by a Bedrock agent, a Bedrock model with "
             "tools, or, with neither configured, a local assistant that uses no model "
-            "(provider says which). Send session_id back to continue a conversation."
+            "(provider says which). Send session_id back to continue a conversation. An "
+            "Idempotency-Key header makes a retry return the first answer."
         ),
     ),
 )

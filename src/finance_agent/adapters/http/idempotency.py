@@ -18,6 +18,7 @@ from finance_agent.bootstrap import get_repo
 from finance_agent.domain.errors import ConflictError, ValidationError
 from finance_agent.domain.models import IdempotencyRecord
 from finance_agent.shared.clock import now_utc
+from finance_agent.shared.log import logger
 from finance_agent.shared.responses import Response, cors_headers
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ RECORD_TTL = timedelta(hours=24)
 # How long a retry waits for the first request, still running, to finish.
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
+# What a record may keep of a response: a DynamoDB item stops at 400 KB. A larger answer
+# (a very long chat reply) is answered without being kept, so a retry runs again.
+MAX_KEPT_BODY_BYTES = 350_000
 
 
 def _digest(*parts: str) -> str:
@@ -54,6 +58,13 @@ def _replay(record: IdempotencyRecord) -> Response:
     }
 
 
+def _keepable(response: Response) -> bool:
+    if len(str(response["body"]).encode()) <= MAX_KEPT_BODY_BYTES:
+        return True
+    logger.warning("response too large to keep for Idempotency-Key retries")
+    return False
+
+
 def run_idempotent(
     route: Route, request: ApiRequest[Any, Any], produce: Callable[[], Response]
 ) -> Response:
@@ -74,7 +85,7 @@ def run_idempotent(
         except BaseException:
             repo.release_idempotency_key(record_key)
             raise
-        if 200 <= response["statusCode"] < 300:
+        if 200 <= response["statusCode"] < 300 and _keepable(response):
             repo.complete_idempotency_key(record_key, response["statusCode"], response["body"])
         else:
             # A refused request changed nothing; the client may fix it and retry with the key.
