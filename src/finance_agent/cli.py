@@ -8,10 +8,17 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import NoReturn
 
 from pydantic import BaseModel
 
+from finance_agent.cli_flags import (
+    FlagParser,
+    UsageError,
+    float_flag,
+    int_flag,
+    iso_date,
+    port_flag,
+)
 from finance_agent.domain.analytics import ANOMALY_METHODS, FORECAST_METHODS
 from finance_agent.domain.errors import DomainError, ValidationError
 from finance_agent.shared.log import configure_logging
@@ -32,12 +39,7 @@ FLAG_OF_FIELD = {
 }
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, naming the flag and the rule; ``--help`` shows the full usage.
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+PROG = "finance-agent"
 
 
 def _emit(model: BaseModel, as_json: bool, render: Callable[[], str]) -> None:
@@ -98,8 +100,10 @@ def _cmd_actions(args: argparse.Namespace) -> None:
 def _cmd_seed(args: argparse.Namespace) -> None:
     from finance_agent.tools import seed_data
 
-    argv = ["--seed", str(args.seed)] + (["--today", args.today] if args.today else [])
-    code = seed_data.main(argv)
+    argv = ["--seed", str(args.seed)]
+    if args.today is not None:
+        argv += ["--today", args.today.isoformat()]
+    code = seed_data.main(argv, prog=f"{PROG} seed")
     if code:
         raise SystemExit(code)
 
@@ -152,34 +156,13 @@ def _cmd_mcp(args: argparse.Namespace) -> None:
     run_stdio(args.token)
 
 
-def _port_flag(text: str) -> int:
-    port = _int_flag(text)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, got {port}")
-    return port
-
-
-def _int_flag(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
-
-
-def _float_flag(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="finance-agent",
+def build_parser() -> FlagParser:
+    parser = FlagParser(
+        prog=PROG,
         description="Finance KPIs, cash-flow outlook, sales anomalies and collection actions.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    json_flag = _Parser(add_help=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=FlagParser)
+    json_flag = FlagParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print the API's JSON")
 
     p = sub.add_parser("kpis", parents=[json_flag], help="revenue, margin and receivables")
@@ -187,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_kpis)
 
     p = sub.add_parser("forecast", parents=[json_flag], help="cash-flow forecast")
-    p.add_argument("--horizon", type=_int_flag, default=30, help="days ahead, 1-365 (default 30)")
+    p.add_argument("--horizon", type=int_flag, default=30, help="days ahead, 1-365 (default 30)")
     p.add_argument(
         "--method",
         choices=FORECAST_METHODS,
@@ -198,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("anomalies", parents=[json_flag], help="unusual sales days")
     p.add_argument("--period", default="last_60d", help="last_<N>d, N 1-365 (default last_60d)")
     p.add_argument(
-        "--threshold", type=_float_flag, help="|score| to flag (default 2 for zscore, 3.5 robust)"
+        "--threshold", type=float_flag, help="|score| to flag (default 2 for zscore, 3.5 robust)"
     )
     p.add_argument(
         "--method",
@@ -215,13 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_remind)
 
     p = sub.add_parser("actions", parents=[json_flag], help="recent actions, newest first")
-    p.add_argument("--limit", type=_int_flag, default=50, help="1-100 (default 50)")
+    p.add_argument("--limit", type=int_flag, default=50, help="1-100 (default 50)")
     p.add_argument("--next-token", help="continue after the previous page")
     p.set_defaults(func=_cmd_actions)
 
     p = sub.add_parser("seed", help="write the synthetic demo data set to the store")
-    p.add_argument("--seed", type=_int_flag, default=42, help="random seed (default 42)")
-    p.add_argument("--today", help="last day of the sales series, YYYY-MM-DD (default today)")
+    p.add_argument("--seed", type=int_flag, default=42, help="random seed (default 42)")
+    p.add_argument(
+        "--today", type=iso_date, help="last day of the sales series, YYYY-MM-DD (default today)"
+    )
     p.set_defaults(func=_cmd_seed)
 
     p = sub.add_parser("init-table", help="create the DynamoDB table if it does not exist")
@@ -229,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the HTTP API on this machine, with demo data")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=_port_flag, default=8000, help="port (default 8000; 0: any)")
+    p.add_argument("--port", type=port_flag, default=8000, help="port (default 8000; 0: any)")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("package", help="build the AWS Lambda artifact (no SAM, no Docker)")
@@ -263,24 +248,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    # stdout carries results (and --json); logs go to stderr so they never mix.
-    configure_logging(stream="stderr")
+def _error(prog: str, message: str) -> None:
+    print(f"{prog}: error: {message}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, its domain errors mapped to exit codes; usage errors name the flag."""
+    command = f"{PROG} {args.command}"
     try:
         get_settings()
         args.func(args)
     except SettingsError as exc:
-        print(f"finance-agent: {exc}", file=sys.stderr)
+        _error(PROG, str(exc))
         return EXIT_USAGE
     except ValidationError as exc:
         flags = ", ".join(FLAG_OF_FIELD.get(i.field, i.field) for i in exc.issues)
-        print(f"finance-agent: error: {flags}: {exc.rule}", file=sys.stderr)
+        _error(command, f"{flags}: {exc.rule}")
         return EXIT_USAGE
     except DomainError as exc:
-        print(f"finance-agent: error: {exc.message}", file=sys.stderr)
+        _error(PROG, exc.message)
         return EXIT_FAILURE
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_flags(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(exc.line, file=sys.stderr)
+        return EXIT_USAGE
+    # stdout carries results (and --json); logs go to stderr so they never mix.
+    configure_logging(stream="stderr")
+    return _run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,15 +13,14 @@ actions in :mod:`.demo_accounts`.
 
 from __future__ import annotations
 
-import argparse
 import random
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
+from finance_agent.cli_flags import FlagParser, UsageError, int_flag, iso_date
 from finance_agent.domain.errors import ConflictError, DomainError
 from finance_agent.domain.kpi_math import compute_kpis
 from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
@@ -222,52 +221,38 @@ def seed(
 
 # -- command line -----------------------------------------------------------------------------
 
-
-class _FlagError(Exception):
-    """A bad flag value; reported on one line, without argparse's usage block."""
+PROG = "python -m finance_agent.tools.seed_data"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _FlagError(message)
-
-
-def _iso_date(text: str) -> date:
-    # ``date.fromisoformat`` also takes 20250131 and week dates; only YYYY-MM-DD is promised.
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD (got {text!r})")
-
-
-def build_parser(prog: str = "python -m finance_agent.tools.seed_data") -> argparse.ArgumentParser:
-    parser = _Parser(prog=prog, description="Fill the configured store with demo data.")
+def build_parser(prog: str = PROG) -> FlagParser:
+    parser = FlagParser(prog=prog, description="Fill the configured store with demo data.")
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+        "--seed", type=int_flag, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
     parser.add_argument(
         "--today",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         help="last day of the sales history, YYYY-MM-DD (default: today in TIMEZONE)",
     )
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Seed the store the settings name; exit 0 on success, 2 on a bad flag, 1 otherwise."""
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Seed the store the settings name; exit 0 on success, 2 on a bad flag, 1 otherwise.
+
+    ``prog`` names the command in error lines: ``finance-agent seed`` runs this too.
+    """
     try:
-        args = build_parser().parse_args(argv)
-    except _FlagError as exc:
-        print(f"seed_data: error: {exc}", file=sys.stderr)
+        args = build_parser(prog).parse_flags(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(exc.line, file=sys.stderr)
         return 2
     try:
         repo = _repo()
         result = seed(repo, args.seed, args.today, progress=print)
     except (SettingsError, DomainError) as exc:
-        print(f"seed_data: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
     unusual = ", ".join(f"{a.date.isoformat()} ({a.sigmas:+d} sigma)" for a in result.injected)
     print(f"seeded with seed {result.seed}, sales ending {result.today.isoformat()}")
