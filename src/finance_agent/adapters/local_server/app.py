@@ -97,11 +97,16 @@ def _handler(route: Route) -> Any:
     return route.load_handler()
 
 
-async def _read_body(request: Request) -> bytes | None:
+def _body_limit(route: Route) -> int:
+    """The limit a caller is told: the handler's own for a route that takes a body."""
+    return route.max_body_bytes if route.body_model is not None else MAX_REQUEST_BYTES
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -116,9 +121,10 @@ async def _invoke(route: Route, request: Request) -> Response:
     except UnauthorizedError as exc:
         logger.info("request refused", route=route.route_key, status=401, request_id=request_id)
         return to_http(responses.unauthorized(exc.message), request_id, origin)
-    body = await _read_body(request)
+    limit = _body_limit(route)
+    body = await _read_body(request, limit)
     if body is None:
-        rule = f"must be at most {MAX_REQUEST_BYTES} bytes"
+        rule = f"must be at most {limit} bytes"
         return to_http(invalid_input([{"field": "body", "rule": rule}]), request_id, origin)
     event = build_event(request, body, route.route_key, request_id=request_id)
     event["requestContext"]["authorizer"] = claims_context(claims)
