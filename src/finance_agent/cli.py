@@ -17,7 +17,10 @@ from finance_agent.cli_flags import (
     float_flag,
     int_flag,
     iso_date,
+    period_flag,
     port_flag,
+    principal,
+    principal_flag,
 )
 from finance_agent.domain.analytics import ANOMALY_METHODS, FORECAST_METHODS
 from finance_agent.domain.errors import DomainError, ValidationError
@@ -79,9 +82,11 @@ def _cmd_remind(args: argparse.Namespace) -> None:
     from finance_agent.cli_output import render_action
     from finance_agent.domain.usecases import CreateCollectionReminderUC
 
+    # --as was checked as it was parsed; the login name by the same rule.
+    who = args.performed_by if args.performed_by is not None else principal(getpass.getuser())
     outcome = CreateCollectionReminderUC(get_repo()).execute(
         customer_id=args.customer_id,
-        performed_by=args.performed_by or getpass.getuser(),
+        performed_by=who,
         invoice_id=args.invoice_id,
         remind_date=args.remind_date,
     )
@@ -166,7 +171,12 @@ def build_parser() -> FlagParser:
     json_flag.add_argument("--json", action="store_true", help="print the API's JSON")
 
     p = sub.add_parser("kpis", parents=[json_flag], help="revenue, margin and receivables")
-    p.add_argument("--period", default="last_30d", help="last_<N>d, N 1-365 (default last_30d)")
+    p.add_argument(
+        "--period",
+        type=period_flag,
+        default="last_30d",
+        help="last_<N>d, N 1-365 (default last_30d)",
+    )
     p.set_defaults(func=_cmd_kpis)
 
     p = sub.add_parser("forecast", parents=[json_flag], help="cash-flow forecast")
@@ -179,7 +189,12 @@ def build_parser() -> FlagParser:
     p.set_defaults(func=_cmd_forecast)
 
     p = sub.add_parser("anomalies", parents=[json_flag], help="unusual sales days")
-    p.add_argument("--period", default="last_60d", help="last_<N>d, N 1-365 (default last_60d)")
+    p.add_argument(
+        "--period",
+        type=period_flag,
+        default="last_60d",
+        help="last_<N>d, N 1-365 (default last_60d)",
+    )
     p.add_argument(
         "--threshold", type=float_flag, help="|score| to flag (default 2 for zscore, 3.5 robust)"
     )
@@ -193,8 +208,15 @@ def build_parser() -> FlagParser:
     p = sub.add_parser("remind", parents=[json_flag], help="record a collection reminder")
     p.add_argument("--customer-id", required=True)
     p.add_argument("--invoice-id")
-    p.add_argument("--remind-date", help="YYYY-MM-DD, today to a year ahead (default today)")
-    p.add_argument("--as", dest="performed_by", help="who acts (default: your user name)")
+    p.add_argument(
+        "--remind-date", type=iso_date, help="YYYY-MM-DD, today to a year ahead (default today)"
+    )
+    p.add_argument(
+        "--as",
+        dest="performed_by",
+        type=principal_flag,
+        help="who acts (default: your login name)",
+    )
     p.set_defaults(func=_cmd_remind)
 
     p = sub.add_parser("actions", parents=[json_flag], help="recent actions, newest first")

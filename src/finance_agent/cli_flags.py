@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NoReturn
 
+from finance_agent.domain.errors import ValidationError
+from finance_agent.domain.period import PERIOD_RULE, parse_period
+from finance_agent.shared.auth import MAX_PRINCIPAL_LENGTH
+
 DATE_RULE = "must be a date as YYYY-MM-DD"
+PRINCIPAL_RULE = (
+    f"must name who acts in 1 to {MAX_PRINCIPAL_LENGTH} characters, "
+    "without control characters or line breaks"
+)
 # A value that starts with '-' but is a number ("-inf", "-1e3", "-.5"): argparse would
 # take it for an option, so it is attached to its flag and the flag's own rule judges it.
 _NEGATIVE_NUMBER = re.compile(r"-(\d|\.\d|inf|infinity|nan)", re.IGNORECASE)
 _ARGUMENT = re.compile(r"argument (\S+): (.*)", re.DOTALL)
 _REQUIRED = re.compile(r"the following arguments are required: (.*)", re.DOTALL)
 _NO_VALUE = re.compile(r"ignored explicit argument (.*)", re.DOTALL)
+# Unicode's control, format and line/paragraph separator categories: a newline or a
+# right-to-left override in a name would forge or hide lines wherever the name is shown.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 class UsageError(Exception):
@@ -117,3 +129,32 @@ def iso_date(text: str) -> date:
         except ValueError:
             pass
     raise argparse.ArgumentTypeError(f"{DATE_RULE}, got {text!r}")
+
+
+def period_flag(text: str) -> str:
+    """``last_<N>d`` exactly: the API's pattern refuses surrounding spaces, so this does too."""
+    try:
+        if text != text.strip():
+            raise ValidationError("period", PERIOD_RULE)
+        parse_period(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.rule}, got {text!r}") from None
+    return text
+
+
+def principal(name: str) -> str:
+    """Who acts, by the rule the API applies to a token's identity: the name without
+    surrounding spaces, not blank and at most MAX_PRINCIPAL_LENGTH characters; and, because
+    a terminal can type anything, no control characters. ValidationError otherwise."""
+    stripped = name.strip()
+    invisible = any(unicodedata.category(c) in _INVISIBLE for c in name)
+    if not stripped or len(stripped) > MAX_PRINCIPAL_LENGTH or invisible:
+        raise ValidationError("performed_by", PRINCIPAL_RULE)
+    return stripped
+
+
+def principal_flag(text: str) -> str:
+    try:
+        return principal(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.rule}, got {text!r}") from None
