@@ -42,6 +42,8 @@ FLAG_OF_FIELD = {
 }
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# Who acts when --as is not given and there is no login name: the local server's user.
+FALLBACK_USER = "local-user"
 PROG = "finance-agent"
 
 
@@ -83,7 +85,7 @@ def _cmd_remind(args: argparse.Namespace) -> None:
     from finance_agent.domain.usecases import CreateCollectionReminderUC
 
     # --as was checked as it was parsed; the login name by the same rule.
-    who = args.performed_by if args.performed_by is not None else principal(getpass.getuser())
+    who = args.performed_by if args.performed_by is not None else principal(login_name())
     outcome = CreateCollectionReminderUC(get_repo()).execute(
         customer_id=args.customer_id,
         performed_by=who,
@@ -91,6 +93,15 @@ def _cmd_remind(args: argparse.Namespace) -> None:
         remind_date=args.remind_date,
     )
     _emit(outcome.action, args.json, partial(render_action, outcome.action, outcome.created))
+
+
+def login_name() -> str:
+    """Who acts by default: the login name (LOGNAME, USER, LNAME, USERNAME, then the passwd
+    entry); FALLBACK_USER when there is none, as for a container's user without an entry."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # KeyError up to Python 3.12, OSError from 3.13
+        return FALLBACK_USER
 
 
 def _cmd_actions(args: argparse.Namespace) -> None:
@@ -215,7 +226,7 @@ def build_parser() -> FlagParser:
         "--as",
         dest="performed_by",
         type=principal_flag,
-        help="who acts (default: your login name)",
+        help=f"who acts (default: your login name, or {FALLBACK_USER} when it is unknown)",
     )
     p.set_defaults(func=_cmd_remind)
 

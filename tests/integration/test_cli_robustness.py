@@ -1,0 +1,57 @@
+"""The finance-agent command ends with one error line, never a traceback: a reader that
+stops early, a full disk, dates at the calendar's ends, a user without a login name, no
+stdin."""
+
+from __future__ import annotations
+
+import json
+import pwd
+from datetime import date, timedelta
+
+import pytest
+
+from finance_agent.bootstrap import get_repo
+from finance_agent.cli import main
+
+TODAY = date(2026, 3, 31)
+LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
+
+
+@pytest.fixture
+def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("finance_agent.shared.clock.today", lambda: TODAY)
+    assert main(["seed", "--today", TODAY.isoformat()]) == 0
+
+
+def no_passwd_entry(uid: int) -> pwd.struct_passwd:
+    raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+
+def reminder_by(capsys: pytest.CaptureFixture[str]) -> str:
+    debtor = next(c for c in get_repo().get_ar_aging() if c.past_due > 0)
+    capsys.readouterr()
+    when = (TODAY + timedelta(days=2)).isoformat()
+    argv = ["remind", "--customer-id", debtor.customer_id, "--remind-date", when, "--json"]
+    assert main(argv) == 0
+    by: str = json.loads(capsys.readouterr().out)["performed_by"]
+    return by
+
+
+def test_without_a_login_name_a_reminder_is_recorded_by_local_user(
+    seeded: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A container's user: no login variables and no passwd entry for the uid.
+    for name in LOGIN_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_passwd_entry)
+    assert reminder_by(capsys) == "local-user"
+
+
+def test_the_login_variable_names_who_acts_without_a_passwd_entry(
+    seeded: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in LOGIN_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USER", "ana")
+    monkeypatch.setattr(pwd, "getpwuid", no_passwd_entry)
+    assert reminder_by(capsys) == "ana"
