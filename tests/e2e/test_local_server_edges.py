@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 
 import jwt
 import pytest
+from httpx import Headers
 from starlette.testclient import TestClient
 
 from finance_agent.adapters.local_server.app import create_app
@@ -30,6 +32,31 @@ def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(), headers=headers, follow_redirects=False) as test_client:
         yield test_client
+
+
+def assert_request_id(headers: Headers) -> None:
+    assert uuid.UUID(headers.get("x-request-id") or "")
+
+
+def test_a_cors_preflight_carries_a_request_id(client: TestClient) -> None:
+    preflight = {"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"}
+    response = client.options(REMINDER, headers=preflight)
+    assert response.status_code == 204
+    assert_request_id(response.headers)
+
+
+@pytest.mark.parametrize("path", ["/app.js", "/index.html"])
+def test_the_web_page_files_carry_a_request_id(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert_request_id(response.headers)
+
+
+def test_a_path_with_a_trailing_slash_is_the_apis_json_404(client: TestClient) -> None:
+    response = client.get("/agent/tools/kpis/")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert_request_id(response.headers)
 
 
 def test_a_body_over_the_limit_is_told_the_routes_own_limit(client: TestClient) -> None:

@@ -19,12 +19,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as HttpRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from finance_agent.adapters.http.errors import invalid_input
 from finance_agent.adapters.local_server.events import LocalContext, build_event, claims_context
@@ -249,6 +250,27 @@ class _Preflight:
         await self.app(scope, receive, send)
 
 
+class _RequestId:
+    """Gives every response an X-Request-Id, as API Gateway does: preflight and files too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "x-request-id" not in headers:
+                    headers["x-request-id"] = str(uuid.uuid4())
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def create_app() -> Starlette:
     """The local API: one HTTP route per path of the route table, plus / and /openapi.json.
 
@@ -269,8 +291,11 @@ def create_app() -> Starlette:
         for url, file in web_files().items()
         if url not in by_path and url != OPENAPI_PATH
     ]
-    return Starlette(
+    app = Starlette(
         routes=http_routes,
-        middleware=[Middleware(_Preflight)],
+        middleware=[Middleware(_RequestId), Middleware(_Preflight)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
     )
+    # API Gateway has no slash redirect: /agent/tools/kpis/ is an unknown route, a JSON 404.
+    app.router.redirect_slashes = False
+    return app
