@@ -80,3 +80,18 @@ def test_a_json_syntax_error_says_the_body_must_be_valid_json(api: Api, text: st
 @pytest.mark.parametrize("text", ["[]", '"CUST001"', "42", "null"])
 def test_json_that_is_not_an_object_says_so(api: Api, text: str) -> None:
     assert rules(post(api, REMINDER, text)) == {"body": "must be a JSON object"}
+
+
+# -- error listings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/agent/tools/kpis", "/agent/actions"])
+def test_thousands_of_unknown_parameters_are_listed_ten_and_counted(api: Api, path: str) -> None:
+    query = {f"unknown{n}": "1" for n in range(3000)}
+    reply = api("GET", path, query)
+    assert reply.status == 400
+    details = reply.json["details"]
+    assert len(details) == 11
+    assert all(d["rule"] == "is not a known parameter" for d in details[:10])
+    assert details[10] == {"field": "input", "rule": "and 2990 more problems"}
+    assert len(reply.text) < 2000

@@ -10,6 +10,9 @@ from finance_agent.domain import errors
 from finance_agent.shared import responses
 from finance_agent.shared.responses import Response
 
+# Problems listed in one 400, at most; the rest are counted.
+MAX_DETAILS = 10
+
 
 def validation_details(exc: PydanticValidationError, prefix: str = "") -> list[dict[str, Any]]:
     """pydantic's report as DESIGN.md's ``[{"field", "rule"}]``."""
@@ -22,7 +25,16 @@ def validation_details(exc: PydanticValidationError, prefix: str = "") -> list[d
     return details
 
 
+def _capped(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Thousands of unknown parameters must not make an answer of hundreds of kilobytes.
+    if len(details) <= MAX_DETAILS:
+        return details
+    rest = len(details) - MAX_DETAILS
+    return [*details[:MAX_DETAILS], {"field": "input", "rule": f"and {rest} more problems"}]
+
+
 def invalid_input(details: list[dict[str, Any]]) -> Response:
+    details = _capped(details)
     summary = "; ".join(f"{d['field']}: {d['rule']}" for d in details)
     return responses.bad_request(f"invalid input: {summary}", details)
 
