@@ -340,9 +340,11 @@ def test_a_reminder_dated_in_the_past_relays_the_api_s_rule() -> None:
 
 
 def test_a_reminder_naming_no_customer_asks_which_one() -> None:
+    before = action_count()
     answer = ask("send a reminder please", identity=ANA)
-    assert answer["tools_used"] == []
+    assert "create_collection_reminder" not in answer["tools_used"]
     assert "Which customer" in answer["reply"]
+    assert action_count() == before
 
 
 # -- whatever the words, an answer ---------------------------------------------------------

@@ -16,10 +16,17 @@ from collections.abc import Callable
 
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
-from finance_agent.adapters.services.local_collections import actions, overdue, remind
+from finance_agent.adapters.services.local_collections import actions, overdue
 from finance_agent.adapters.services.local_figures import anomalies, cashflow, kpis, previous
 from finance_agent.adapters.services.local_history import History, follow_up
-from finance_agent.adapters.services.local_replies import HELP, refusal
+from finance_agent.adapters.services.local_reminders import remind
+from finance_agent.adapters.services.local_replies import (
+    HELP,
+    NO_BULK_REMINDERS,
+    NO_DELETING,
+    refusal,
+)
+from finance_agent.adapters.services.local_spans import normalize
 from finance_agent.adapters.services.local_tools import Ask, ToolError, Tools
 from finance_agent.shared.log import logger
 
@@ -32,7 +39,7 @@ class LocalChatProvider:
     def answer(self, request: ChatRequest) -> ChatAnswer:
         tools = Tools(request)
         history = History(request)
-        text = intents.normalize(request.message)
+        text = normalize(request.message)
         intent = intents.detect_intent(text, request.message) or follow_up(text, history)
         ask = Ask(tools, text, request, history)
         try:
@@ -52,4 +59,6 @@ _ANSWERS: dict[str, Callable[[Ask], str]] = {
     "overdue": overdue,
     "actions": actions,
     "remind": remind,
+    "remind_many": lambda _: NO_BULK_REMINDERS,
+    "delete_actions": lambda _: NO_DELETING,
 }

@@ -1,5 +1,5 @@
-"""The local assistant's answers about collecting what is owed: overdue customers, the
-actions recorded so far, and a new collection reminder, said in sentences."""
+"""The local assistant's answers about collecting what is owed: overdue customers, one
+customer's balance, all that customers owe, and the actions recorded so far."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from finance_agent.adapters.services import local_intents as intents
+from finance_agent.adapters.services.local_customers import (
+    Row,
+    all_customers,
+    describe,
+    find_customers,
+    which_one,
+)
 from finance_agent.adapters.services.local_format import LISTED, money
+from finance_agent.adapters.services.local_requests import named_customer_id
 from finance_agent.adapters.services.local_tools import Ask
-from finance_agent.shared import clock
 
 _BUCKETS = ((1, "days_1_30"), (31, "days_31_60"), (61, "days_61_90"), (91, "days_over_90"))
 
@@ -24,23 +31,46 @@ def owed_at_least(row: Mapping[str, Any], min_days: int) -> Decimal:
 
 
 def overdue(ask: Ask) -> str:
+    rows, cur = all_customers(ask.tools)
+    found = find_customers(ask.request.message, rows)
+    if len(found) > 1:
+        return which_one(found)
+    if found:
+        return describe(found[0], cur)
+    if (named := named_customer_id(ask.request.message)) is not None:
+        return f"I found no customer {named} with an account in the receivables."
+    if intents.asks_total_owed(ask.text):
+        return _total_owed(rows, cur)
     min_days, words = intents.overdue_threshold(ask.text)
-    a = ask.tools.call("get_ar_aging", min_days_overdue=min_days)
-    cur = a["currency"]
     owed = sorted(
-        ((owed_at_least(c, min_days), c) for c in a["customers"]),
+        ((amount, c) for c in rows if (amount := owed_at_least(c, min_days)) > 0),
         key=lambda pair: (-pair[0], pair[1]["customer_id"]),
     )
     if not owed:
         return f"No customer owes anything {words}."
     total = sum((amount for amount, _ in owed), Decimal(0))
-    named = "; ".join(
+    named_list = "; ".join(
         f"{c['customer_name']} ({c['customer_id']}) {money(amount, cur)}"
         for amount, c in owed[:LISTED]
     )
     more = f"; and {len(owed) - LISTED} more" if len(owed) > LISTED else ""
     who = "1 customer owes" if len(owed) == 1 else f"{len(owed)} customers owe"
-    return f"{who} money {words}, {money(total, cur)} in all. The largest: {named}{more}."
+    return f"{who} money {words}, {money(total, cur)} in all. The largest: {named_list}{more}."
+
+
+def _total_owed(rows: list[Row], cur: str) -> str:
+    """All that customers owe (receivables), with what is past due said apart."""
+    total = sum((Decimal(str(r["total"])) for r in rows), Decimal(0))
+    if total == 0:
+        return "Customers owe nothing: there are no open receivables."
+    past_due = sum((owed_at_least(r, 1) for r in rows), Decimal(0))
+    over_60 = sum((owed_at_least(r, 61) for r in rows), Decimal(0))
+    owing = sum(1 for r in rows if Decimal(str(r["total"])) > 0)
+    return (
+        f"Customers owe {money(total, cur)} in all (total receivables, {owing} customers). "
+        f"Of that, {money(past_due, cur)} is past due, {money(over_60, cur)} of it more than "
+        f"60 days; the rest, {money(total - past_due, cur)}, is not yet due."
+    )
 
 
 def actions(ask: Ask) -> str:
@@ -65,29 +95,3 @@ def _describe_action(item: Mapping[str, Any]) -> str:
     if payload.get("remind_date"):
         what += f", reminding on {payload['remind_date']}"
     return f"{when}: {what}, by {item['performed_by']} ({item['status']})"
-
-
-def remind(ask: Ask) -> str:
-    arguments = intents.reminder_arguments(ask.request.message, clock.today())
-    if "customer_id" not in arguments:
-        return (
-            'Which customer should I remind? Say for example "remind <customer id> to pay", '
-            "optionally with an invoice and a date."
-        )
-    action = ask.tools.call("create_collection_reminder", **arguments)
-    payload = action.get("payload") or {}
-    invoice = f", invoice {payload['invoice_id']}" if payload.get("invoice_id") else ""
-    who = f"{payload.get('customer_name') or 'the customer'} ({payload.get('customer_id')})"
-    owed = ""
-    if payload.get("amount_past_due") is not None:
-        from finance_agent.shared.settings import get_settings
-
-        owed = f"; past due: {money(payload['amount_past_due'], get_settings().currency)}"
-    if ask.tools.last_status == 201:
-        recorded = "Done: I recorded a collection reminder"
-    else:
-        recorded = "That reminder was already recorded, so nothing new was added: a reminder"
-    return (
-        f"{recorded} for {who}{invoice}, to go out on {payload.get('remind_date')}{owed}. "
-        f"Action {action['action_id']}, status {action['status']}."
-    )

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from finance_agent.adapters.services import local_intents as intents
+from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.local_format import LISTED, money, percent, trend
-from finance_agent.adapters.services.local_intents import Span
+from finance_agent.adapters.services.local_spans import Span
 from finance_agent.adapters.services.local_tools import Ask, Tools
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
@@ -18,7 +19,7 @@ CHAT_ANOMALY_METHOD = "robust"
 
 
 def _span(text: str, default: int, future: bool = False) -> Span:
-    span = intents.parse_span(text, clock.today())
+    span = spans.parse_span(text, clock.today())
     if span is None:
         return Span(default, f"the {'next' if future else 'last'} {default} days")
     return span
@@ -31,7 +32,7 @@ def _out_of_range(span: Span) -> str | None:
 
 
 def kpis(ask: Ask) -> str:
-    if intents.mentions_yesterday(ask.text):
+    if spans.mentions_yesterday(ask.text):
         return _yesterday(ask.tools)
     span = _span(ask.text, 30)
     if (refused := _out_of_range(span)) is not None:
@@ -66,11 +67,11 @@ def _yesterday(tools: Tools) -> str:
 
 def previous(ask: Ask) -> str:
     """The period before the one asked about: the KPIs route reports it alongside."""
-    span = intents.parse_span(ask.text, clock.today())
+    span = spans.parse_span(ask.text, clock.today())
     days = intents.bare_number(ask.text) or (span.days if span else None)
     if days is None:
         for earlier in ask.history.user_messages():
-            said = intents.parse_span(intents.normalize(earlier), clock.today())
+            said = spans.parse_span(spans.normalize(earlier), clock.today())
             if said is not None:
                 days = said.days
                 break

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from finance_agent.adapters.services import local_intents as intents
+from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.chat import ChatRequest
 from finance_agent.domain.errors import DomainError
 from finance_agent.domain.models import ChatTurn
@@ -53,10 +54,10 @@ def follow_up(text: str, history: History) -> str | None:
     continues the topic of the session's last question that had one."""
     if intents.asks_previous(text):
         return "previous"
-    if intents.parse_span(text, clock.today()) is None and not intents.mentions_yesterday(text):
+    if spans.parse_span(text, clock.today()) is None and not spans.mentions_yesterday(text):
         return None
     for earlier in history.user_messages():
-        intent = intents.detect_intent(intents.normalize(earlier), earlier)
+        intent = intents.detect_intent(spans.normalize(earlier), earlier)
         if intent is not None:  # the latest topic, if a period applies to it
             return intent if intent in ("kpis", "cashflow", "anomalies") else None
     return None

@@ -16,6 +16,16 @@ HELP = (
     '- reminders, e.g. "remind <customer id> to pay" (this needs the agent:actions '
     "permission)."
 )
+NO_BULK_REMINDERS = (
+    "I can't do that: I record one reminder per request, for one customer you name, e.g. "
+    '"remind <customer id> to pay". Nothing was recorded. To see who to remind, ask '
+    '"which customers are more than ninety days overdue?".'
+)
+NO_DELETING = (
+    "I can't do that: recorded actions cannot be deleted, cancelled or changed, by me or "
+    "through the API; they are the record of what was done. Nothing was changed. I can list "
+    'them ("show the recent actions") or record a reminder for one customer you name.'
+)
 NO_PERMISSION = (
     "I can't record that reminder: your access lacks the agent:actions permission that "
     "recording actions needs. Ask an administrator for it; I can still answer questions "
