@@ -55,3 +55,25 @@ def test_the_login_variable_names_who_acts_without_a_passwd_entry(
     monkeypatch.setenv("USER", "ana")
     monkeypatch.setattr(pwd, "getpwuid", no_passwd_entry)
     assert reminder_by(capsys) == "ana"
+
+
+@pytest.mark.parametrize("today", ["9999-12-31", "9999-12-26", "0001-01-05", "0001-06-28"])
+def test_a_seed_day_too_near_the_calendars_ends_is_refused_naming_the_range(
+    capsys: pytest.CaptureFixture[str], today: str
+) -> None:
+    assert main(["seed", "--today", today]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith(
+        "finance-agent seed: error: --today: must be from 0001-06-29 to 9999-12-25"
+    )
+    assert get_repo().latest_sales_date() is None
+
+
+@pytest.mark.parametrize("today", ["0001-06-29", "9999-12-25"])
+@pytest.mark.parametrize("seed", ["42", "7"])
+def test_the_first_and_last_seed_days_allowed_are_seeded(
+    capsys: pytest.CaptureFixture[str], today: str, seed: str
+) -> None:
+    assert main(["seed", "--seed", seed, "--today", today]) == 0
+    assert get_repo().latest_sales_date() == date.fromisoformat(today)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import random
 import sys
+from argparse import ArgumentTypeError
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from finance_agent.cli_flags import FlagParser, UsageError, int_flag, iso_date
@@ -222,6 +223,24 @@ def seed(
 # -- command line -----------------------------------------------------------------------------
 
 PROG = "python -m finance_agent.tools.seed_data"
+# The data set reaches back the days seed() reads (two of the longest KPI period, for its
+# previous period) and ahead to the last sample reminder (yesterday's, up to 7 days later);
+# a --today nearer the calendar's ends would need dates Python cannot hold.
+_DAYS_BEFORE = max(2 * max(KPI_PERIOD_DAYS), SALES_DAYS) - 1
+_DAYS_AFTER = 6
+EARLIEST_TODAY = date.min + timedelta(days=_DAYS_BEFORE)
+LATEST_TODAY = date.max - timedelta(days=_DAYS_AFTER)
+
+
+def today_flag(text: str) -> date:
+    day = iso_date(text)
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise ArgumentTypeError(
+            f"must be from {EARLIEST_TODAY.isoformat()} to {LATEST_TODAY.isoformat()}, "
+            f"so the demo data's dates ({_DAYS_BEFORE} days before it to {_DAYS_AFTER} after) "
+            f"exist, got {text!r}"
+        )
+    return day
 
 
 def build_parser(prog: str = PROG) -> FlagParser:
@@ -231,7 +250,7 @@ def build_parser(prog: str = PROG) -> FlagParser:
     )
     parser.add_argument(
         "--today",
-        type=iso_date,
+        type=today_flag,
         default=None,
         help="last day of the sales history, YYYY-MM-DD (default: today in TIMEZONE)",
     )
