@@ -7,12 +7,13 @@ models, so the document cannot drift from what the handlers accept and answer.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import JsonSchemaMode, SkipJsonSchema, models_json_schema
 
 from finance_agent import __version__
+from finance_agent.adapters.http.errors import ERROR_STATUS
 from finance_agent.routes import ROUTES, Route
 
 OPENAPI_VERSION = "3.1.0"
@@ -46,17 +47,9 @@ def _no_default(schema: dict[str, Any]) -> None:
 class Error(BaseModel):
     """Every error: a code, a message for a person and, on a 400, each broken rule."""
 
-    error: Literal[
-        "validation_error",
-        "unauthorized",
-        "forbidden",
-        "not_found",
-        "conflict",
-        "rate_limited",
-        "internal_error",
-        "bad_gateway",
-        "service_unavailable",
-    ]
+    error: str = Field(
+        description="what went wrong, for a program", json_schema_extra={"enum": [*ERROR_STATUS]}
+    )
     message: str = Field(description="for a person")
     details: list[ErrorDetail]
     request_id: str | SkipJsonSchema[None] = Field(

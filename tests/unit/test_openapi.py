@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 
 from finance_agent import __version__
 from finance_agent.bootstrap import get_repo
+from finance_agent.domain.errors import DomainError
 from finance_agent.openapi import build_openapi
 from finance_agent.routes import ROUTES, Route, route_by_id
 from finance_agent.shared.auth import ACTIONS_SCOPE
@@ -175,6 +176,16 @@ def test_the_error_body(doc: dict[str, Any]) -> None:
     for status in ("400", "401", "403", "404", "409", "500"):
         content = doc["components"]["responses"][f"Error{status}"]["content"]
         assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_the_error_codes_are_every_code_the_api_answers(doc: dict[str, Any]) -> None:
+    codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"]
+    front_doors = {"method_not_allowed", "not_implemented", "response_too_large"}
+    upstream = {"rate_limited", "bad_gateway", "service_unavailable"}
+    assert front_doors | upstream <= set(codes)
+    raised = {cls.code for cls in DomainError.__subclasses__()} - {"store_error"}
+    assert raised <= set(codes)
+    assert len(codes) == len(set(codes))
 
 
 def test_every_reference_resolves(doc: dict[str, Any]) -> None:

@@ -10,6 +10,21 @@ from finance_agent.domain import errors
 from finance_agent.shared import responses
 from finance_agent.shared.responses import Response
 
+# Every error code the API answers and its status: the OpenAPI document's enum of codes.
+ERROR_STATUS: dict[str, int] = {
+    "validation_error": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "response_too_large": 413,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "not_implemented": 501,
+    "bad_gateway": 502,
+    "service_unavailable": 503,
+}
 # Problems listed in one 400, at most; the rest are counted.
 MAX_DETAILS = 10
 
@@ -51,10 +66,9 @@ def error_response(exc: errors.DomainError, request_id: str) -> Response:
     if isinstance(exc, errors.ConflictError):
         return responses.conflict(exc.message)
     if isinstance(exc, errors.RateLimitedError):
-        return responses.error(429, exc.code, exc.message, headers={"retry-after": "2"})
-    if isinstance(exc, errors.UpstreamError):
-        return responses.error(502, exc.code, exc.message, request_id=request_id)
-    if isinstance(exc, errors.UnavailableError):
-        return responses.error(503, exc.code, exc.message, request_id=request_id)
+        status = ERROR_STATUS[exc.code]
+        return responses.error(status, exc.code, exc.message, headers={"retry-after": "2"})
+    if isinstance(exc, errors.UpstreamError | errors.UnavailableError):
+        return responses.error(ERROR_STATUS[exc.code], exc.code, exc.message, request_id=request_id)
     # StoreError and anything new: the caller cannot fix it; the log has the details.
     return responses.server_error(request_id=request_id)
