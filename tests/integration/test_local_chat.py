@@ -320,9 +320,9 @@ def test_a_reminder_with_the_scope_records_exactly_one_action() -> None:
 
 
 def test_a_reminder_for_tomorrow_is_dated_tomorrow() -> None:
-    ask("remind cust012 to pay tomorrow", identity=ANA)
+    ask("remind cust016 to pay tomorrow", identity=ANA)
     newest = tool("list_actions", limit=1)["items"][0]
-    assert newest["payload"]["customer_id"] == "CUST012"
+    assert newest["payload"]["customer_id"] == "CUST016"
     assert newest["payload"]["remind_date"] == (today() + timedelta(days=1)).isoformat()
 
 
@@ -330,6 +330,17 @@ def test_a_reminder_for_an_unknown_customer_says_so() -> None:
     before = action_count()
     answer = ask("remind CUST999 to pay", identity=ANA)
     assert "CUST999 not found" in answer["reply"]
+    assert action_count() == before
+
+
+def test_a_reminder_for_a_customer_with_nothing_past_due_says_so_and_records_nothing() -> None:
+    rows = tool("get_ar_aging", min_days_overdue=0)["customers"]
+    paid_up = next(r for r in rows if Decimal(str(r["total"])) == Decimal(str(r["current"])))
+    before = action_count()
+    answer = ask(f"remind {paid_up['customer_id']} to pay", identity=ANA)
+    assert answer["reply"].startswith("I recorded no reminder:")
+    assert f"{paid_up['customer_id']} has nothing past due" in answer["reply"]
+    assert "Done" not in answer["reply"]
     assert action_count() == before
 
 

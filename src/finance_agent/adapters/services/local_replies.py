@@ -42,6 +42,9 @@ def refusal(exc: ToolError) -> str:
         details = exc.body.get("details") or []
         rules = "; ".join(f"{d.get('field')} {d.get('rule')}" for d in details)
         return f"I could not do that: {rules or exc.body.get('message', 'invalid input')}."
+    if exc.status == 409 and exc.operation_id == "create_collection_reminder":
+        # The API refuses to chase money not yet owed: say so, in its words, with no "Done".
+        return f"I recorded no reminder: {exc.body.get('message', 'the API refused it')}."
     if exc.status == 404:
         return f"I could not find it: {exc.body.get('message', 'not found')}."
     return f"I could not do that: {exc.body.get('message', 'the request was refused')}."
