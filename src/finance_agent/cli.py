@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -42,13 +43,38 @@ FLAG_OF_FIELD = {
 }
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# What a program stopped by SIGPIPE reports (128 + 13), as `yes | head` does under pipefail.
+EXIT_BROKEN_PIPE = 141
 # Who acts when --as is not given and there is no login name: the local server's user.
 FALLBACK_USER = "local-user"
 PROG = "finance-agent"
 
 
+class OutputError(Exception):
+    """stdout refused the result (a full disk, a closed file); not the reader leaving."""
+
+
+def _write(text: str = "", *, flush: bool = False) -> None:
+    try:
+        print(text, end="\n" if text else "", flush=flush)
+    except BrokenPipeError:
+        raise  # the reader stopped early, as `head` does: main ends quietly
+    except OSError as exc:
+        raise OutputError(exc.strerror or str(exc)) from exc
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, as the Python docs advise after a broken pipe: the exit's
+    own flush of what is still buffered then succeeds instead of printing a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (captured): nothing to flush
+        pass
+
+
 def _emit(model: BaseModel, as_json: bool, render: Callable[[], str]) -> None:
-    print(model.model_dump_json(indent=2) if as_json else render())
+    _write(model.model_dump_json(indent=2) if as_json else render())
 
 
 def _cmd_kpis(args: argparse.Namespace) -> None:
@@ -119,7 +145,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     argv = ["--seed", str(args.seed)]
     if args.today is not None:
         argv += ["--today", args.today]
-    return seed_data.main(argv, prog=f"{PROG} seed")
+    return seed_data.main(argv, prog=f"{PROG} seed", write=_write)
 
 
 def _cmd_init_table(_: argparse.Namespace) -> None:
@@ -131,7 +157,7 @@ def _cmd_init_table(_: argparse.Namespace) -> None:
     )
     created = ensure_table(client, settings.table_name)
     state = "created" if created else "already exists"
-    print(f"DynamoDB table {settings.table_name} {state} and is active.")
+    _write(f"DynamoDB table {settings.table_name} {state} and is active.")
 
 
 def _cmd_serve(args: argparse.Namespace) -> None:
@@ -150,18 +176,18 @@ def _cmd_package(args: argparse.Namespace) -> None:
     except PackagingError as exc:
         print(f"finance-agent: error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_FAILURE) from None
-    print(describe(artifact))
+    _write(describe(artifact))
 
 
 def _cmd_openapi(args: argparse.Namespace) -> None:
     if args.bedrock:
         from finance_agent.openapi_bedrock import build_bedrock_openapi
 
-        print(json.dumps(build_bedrock_openapi(), indent=2))
+        _write(json.dumps(build_bedrock_openapi(), indent=2))
         return
     from finance_agent.openapi import build_openapi
 
-    print(json.dumps(build_openapi(), indent=2))
+    _write(json.dumps(build_openapi(), indent=2))
 
 
 def _cmd_mcp(args: argparse.Namespace) -> None:
@@ -309,7 +335,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # stdout carries results (and --json); logs go to stderr so they never mix.
     configure_logging(stream="stderr")
-    return _run(args)
+    try:
+        code = _run(args)
+        _write(flush=True)  # a full disk shows here, while the error can still be told
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+    except OutputError as exc:
+        _stdout_to_devnull()
+        _error(PROG, f"cannot write output: {exc}")
+        return EXIT_FAILURE
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

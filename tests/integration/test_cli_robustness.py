@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import pwd
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from finance_agent.bootstrap import get_repo
-from finance_agent.cli import main
+from finance_agent.cli import EXIT_BROKEN_PIPE, main
 
 TODAY = date(2026, 3, 31)
 LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
@@ -77,3 +81,30 @@ def test_the_first_and_last_seed_days_allowed_are_seeded(
 ) -> None:
     assert main(["seed", "--seed", seed, "--today", today]) == 0
     assert get_repo().latest_sales_date() == date.fromisoformat(today)
+
+
+def run_cli(*argv: str, **popen: Any) -> subprocess.Popen[bytes]:
+    """The command in its own process: pipes and closed files are real only there."""
+    command = [sys.executable, "-m", "finance_agent.cli", *argv]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, **popen)
+
+
+@pytest.mark.parametrize("argv", [["forecast"], ["openapi"], ["kpis", "--json"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(argv: list[str]) -> None:
+    process = run_cli(*argv, stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # as `head` does once it has its lines: every write now fails
+    _, err = process.communicate(timeout=60)
+    assert err.decode() == ""
+    assert process.returncode == EXIT_BROKEN_PIPE
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("argv", [["kpis"], ["openapi"], ["seed", "--today", "2026-03-31"]])
+def test_a_full_disk_is_one_error_line_and_exit_1(argv: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        process = run_cli(*argv, stdout=full)
+        _, err = process.communicate(timeout=60)
+    (line,) = err.decode().strip().splitlines()
+    assert line == "finance-agent: error: cannot write output: No space left on device"
+    assert process.returncode == 1

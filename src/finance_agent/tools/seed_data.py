@@ -257,10 +257,11 @@ def build_parser(prog: str = PROG) -> FlagParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = PROG, write: Progress = print) -> int:
     """Seed the store the settings name; exit 0 on success, 2 on a bad flag, 1 otherwise.
 
-    ``prog`` names the command in error lines: ``finance-agent seed`` runs this too.
+    ``finance-agent seed`` runs this too: ``prog`` names it in error lines, and ``write``
+    is its way to stdout, which reports a full disk in one line.
     """
     try:
         args = build_parser(prog).parse_flags(sys.argv[1:] if argv is None else argv)
@@ -269,13 +270,13 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         return 2
     try:
         repo = _repo()
-        result = seed(repo, args.seed, args.today, progress=print)
+        result = seed(repo, args.seed, args.today, progress=write)
     except (SettingsError, DomainError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
     unusual = ", ".join(f"{a.date.isoformat()} ({a.sigmas:+d} sigma)" for a in result.injected)
-    print(f"seeded with seed {result.seed}, sales ending {result.today.isoformat()}")
-    print(f"unusual days injected: {unusual}")
+    write(f"seeded with seed {result.seed}, sales ending {result.today.isoformat()}")
+    write(f"unusual days injected: {unusual}")
     return 0
 
 
