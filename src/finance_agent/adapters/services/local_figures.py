@@ -66,20 +66,22 @@ def _yesterday(tools: Tools) -> str:
 
 
 def previous(ask: Ask) -> str:
-    """The period before the one asked about: the KPIs route reports it alongside."""
-    span = spans.parse_span(ask.text, clock.today())
-    days = intents.bare_number(ask.text) or (span.days if span else None)
+    """The period before the one asked about: the KPIs route reports it alongside. Its
+    length is the one said now, else the one said last in the session, else 30 days."""
+    days = intents.days_said(ask.request.message, clock.today())
     if days is None:
-        for earlier in ask.history.user_messages():
-            said = spans.parse_span(spans.normalize(earlier), clock.today())
-            if said is not None:
-                days = said.days
-                break
-    days = days or 30
-    if (refused := _out_of_range(Span(days, f"{days} days"))) is not None:
+        earlier = (intents.days_said(m, clock.today()) for m in ask.history.user_messages())
+        days = next((d for d in earlier if d is not None), 30)
+    if (refused := _out_of_range(spans.rolling(days))) is not None:
         return refused
     k = ask.tools.call("get_kpis", period=f"last_{days}d")
     prev, cur = k["previous"], k["currency"]
+    if days == 1:
+        return (
+            f"On the day before ({prev['start_date']}) revenue was "
+            f"{money(prev['revenue'], cur)} and gross margin {percent(prev['gross_margin'])}; "
+            f"today brought {money(k['revenue'], cur)}."
+        )
     return (
         f"In the {days} days before that ({prev['start_date']} to {prev['end_date']}) revenue "
         f"was {money(prev['revenue'], cur)} and gross margin {percent(prev['gross_margin'])}; "

@@ -58,6 +58,13 @@ def follow_up(text: str, history: History) -> str | None:
         return None
     for earlier in history.user_messages():
         intent = intents.detect_intent(spans.normalize(earlier), earlier)
-        if intent is not None:  # the latest topic, if a period applies to it
-            return intent if intent in ("kpis", "cashflow", "anomalies") else None
+        if intent is None:
+            continue
+        # The latest topic, if a period applies to it; which way the period looks decides
+        # between the figures so far and the forecast ("what about last week?" after one).
+        if intent == "cashflow" and spans.looks_back(text):
+            return "kpis"
+        if intent in ("kpis", "anomalies") and spans.looks_ahead(text):
+            return "cashflow"
+        return intent if intent in ("kpis", "cashflow", "anomalies") else None
     return None

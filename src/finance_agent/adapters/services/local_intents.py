@@ -6,13 +6,14 @@ give the same reading, and anything not recognised is left unrecognised (the hel
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from finance_agent.adapters.services.local_requests import (
     REMIND_VERB,
     customer_id,
     reminder_mood,
 )
-from finance_agent.adapters.services.local_spans import UNIT, UNIT_DAYS
+from finance_agent.adapters.services.local_spans import UNIT, UNIT_DAYS, normalize, parse_span
 
 # Checked in this order: the first that matches wins.
 INTENTS = ("delete_actions", "remind_many", "remind", "actions", "anomalies", "overdue",
@@ -83,12 +84,28 @@ def asks_previous(text: str) -> bool:
 
 
 def bare_number(text: str) -> int | None:
-    m = re.search(r"\b(\d{1,4})\b", text)
+    m = re.search(r"\b(\d+)\b", text)
     return int(m.group(1)) if m else None
 
 
+# "The previous one" keeps the length just discussed; its "one" is no number of days.
+_SAME_LENGTH = r"\b(?:previous|prior|preceding|earlier|last|other) one\b|\bone before\b"
+
+
+def days_said(original: str, today: date) -> int | None:
+    """The length of period a message gives: with its unit ("the prior 3 months": 90), or
+    a bare number after "previous" ("and the previous 30?": 30); None when it gives none."""
+    text = normalize(original)
+    if (span := parse_span(text, today)) is not None:
+        return span.days
+    if asks_previous(text) and not re.search(_SAME_LENGTH, original.lower()):
+        return bare_number(text)
+    return None
+
+
 def asks_total_owed(text: str) -> bool:
-    """ "How much do customers owe us?" asks for all receivables, not only what is late."""
+    """Whether the question asks for all receivables, not only what is late ("how much do
+    customers owe us?")."""
     return bool(
         re.search(r"\b(?:how much|total|in all|altogether|sum)\b", text)
         and re.search(r"\b(?:owe[sd]?|owing|receivables?)\b", text)

@@ -89,5 +89,15 @@ def _future(text: str) -> bool:
     return bool(re.search(r"\b(next|coming|following|ahead|will|expect\w*|forecast)\b", text))
 
 
+def looks_ahead(text: str) -> bool:
+    """The period said is to come ("the next 7 days")."""
+    return bool(re.search(r"\b(?:next|coming|following|ahead|tomorrow)\b", text))
+
+
+def looks_back(text: str) -> bool:
+    """The period said is past ("last week", "the past 10 days", "yesterday")."""
+    return bool(re.search(r"\b(?:last|past|trailing|recent|ago|yesterday|today)\b", text))
+
+
 def mentions_yesterday(text: str) -> bool:
     return bool(re.search(r"\byesterday\b", text))
