@@ -9,6 +9,7 @@ with what the API answers for the same call.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -369,3 +370,19 @@ def test_without_the_sdk_the_command_names_the_fix(
     )
     assert main(["mcp"]) == 1
     assert "pip install 'finance-agent[mcp]'" in capsys.readouterr().err
+
+
+def test_with_stdin_closed_the_command_says_so_in_one_line() -> None:
+    # `finance-agent mcp <&-`: Python starts with sys.stdin None.
+    closed = subprocess.run(
+        [sys.executable, "-m", "finance_agent.cli", "mcp"],
+        stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    (line,) = closed.stderr.strip().splitlines()
+    assert line.startswith("finance-agent: error: stdin is closed: finance-agent mcp talks")
+    assert closed.returncode == 1

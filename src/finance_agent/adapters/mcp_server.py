@@ -23,6 +23,7 @@ the Lambda path imports this module.
 from __future__ import annotations
 
 import importlib.util
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -184,6 +185,14 @@ def stdio_identity(token: str | None) -> IdentityOf:
 def run_stdio(token: str | None = None) -> None:
     """Serve the tools on stdin/stdout until the client closes them."""
     from finance_agent.shared.settings import get_settings
+
+    # Python sets a stream to None when its descriptor was closed at start (`mcp <&-`).
+    if sys.stdin is None or sys.stdout is None:
+        closed = "stdin" if sys.stdin is None else "stdout"
+        raise UnavailableError(
+            f"{closed} is closed: finance-agent mcp talks to its MCP client over stdin and "
+            "stdout, so start it from the client (or with both open)"
+        )
 
     require_sdk()
     from mcp.server.stdio import stdio_server
