@@ -160,10 +160,15 @@ def _cmd_init_table(_: argparse.Namespace) -> None:
     _write(f"DynamoDB table {settings.table_name} {state} and is active.")
 
 
-def _cmd_serve(args: argparse.Namespace) -> None:
-    from finance_agent.adapters.local_server.serve import run_server
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from finance_agent.adapters.local_server.serve import ListenError, run_server
 
-    run_server(args.host, args.port)
+    try:
+        run_server(args.host, args.port)
+    except ListenError as exc:
+        _error(PROG, str(exc))
+        return EXIT_FAILURE
+    return 0
 
 
 def _cmd_package(args: argparse.Namespace) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,6 +71,25 @@ def test_an_empty_store_is_seeded_with_demo_data_through_today(server: LocalServ
     assert len(repo.get_ar_aging()) == 50
     assert repo.get_agent_action("action-001") is not None
     assert "demo data" in server.stdout()
+
+
+def test_a_port_in_use_is_one_line_naming_the_address_and_what_to_try(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = {**os.environ, "SQLITE_PATH": str(tmp_path / "finance.db"), "JWT_SECRET": SECRET}
+        refused = subprocess.run(
+            [sys.executable, "-m", "finance_agent.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith(f"finance-agent: error: cannot listen on 127.0.0.1:{port}: ")
+    assert line.endswith("choose another port with --port, or --port 0 for any free one")
+    assert refused.returncode == 1
+    assert refused.stdout == ""
 
 
 def test_the_banner_prints_the_url_and_how_to_authenticate(server: LocalServer) -> None:

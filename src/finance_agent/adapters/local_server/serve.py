@@ -9,6 +9,7 @@ curl commands that work as printed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shlex
@@ -156,12 +157,46 @@ def banner(
     return "\n".join(lines)
 
 
+class ListenError(Exception):
+    """The address to serve on cannot be used; the message names it and what to try."""
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """The bound socket uvicorn's ``bind_socket`` makes, failing with a ListenError that
+    names the address instead of logging the bare OS error and exiting."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family=family)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        in_use = exc.errno in (errno.EADDRINUSE, errno.EACCES)
+        hint = (
+            "choose another port with --port, or --port 0 for any free one"
+            if in_use
+            else "check --host: it must be an address or name of this machine"
+        )
+        raise ListenError(f"cannot listen on {where}: {exc.strerror or exc}; {hint}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
 def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Prepare secret and store, print how to use the API, and serve until interrupted."""
+    """Prepare secret and store, print how to use the API, and serve until interrupted.
+
+    The address is taken first, so a port in use fails at once, before any seeding.
+    """
     import uvicorn
 
     from finance_agent.adapters.local_server.app import create_app
 
+    # A socket made by hand reports protocol 0, so asyncio would not set TCP_NODELAY on
+    # accepted connections and each reused connection would wait ~40 ms for a delayed ACK;
+    # re-wrapping the descriptor lets the socket module read the real protocol (see
+    # benchmarks/server_throughput.py).
+    sock = socket.socket(fileno=listen_socket(host, port).detach())
     generated = ensure_jwt_secret()
     settings = get_settings()
     repo = get_repo()
@@ -174,11 +209,6 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
         # Every request is already logged as a JSON line by the handler that serves it.
         access_log=False,
     )
-    # bind_socket() exits with uvicorn's message if the port is taken. Its socket reports
-    # protocol 0, so asyncio would not set TCP_NODELAY on accepted connections and each
-    # reused connection would wait ~40 ms for a delayed ACK; re-wrapping the descriptor lets
-    # the socket module read the real protocol (see benchmarks/server_throughput.py).
-    sock = socket.socket(fileno=config.bind_socket().detach())
     url = public_url(host, int(sock.getsockname()[1]))
     _say(banner(url, settings, mint_token(settings), generated, _reminder_customer(repo)))
     # On Ctrl+C uvicorn shuts down cleanly, then re-raises the signal: no traceback for that.
