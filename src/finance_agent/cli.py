@@ -79,11 +79,11 @@ def _emit(model: BaseModel, as_json: bool, render: Callable[[], str]) -> None:
 
 def _cmd_kpis(args: argparse.Namespace) -> None:
     from finance_agent.bootstrap import get_repo
-    from finance_agent.cli_output import render_kpis
+    from finance_agent.cli_output import render_kpis_report
     from finance_agent.domain.usecases import GetKPIsUC
 
     result = GetKPIsUC(get_repo()).execute(period=args.period)
-    _emit(result, args.json, partial(render_kpis, result))
+    _emit(result, args.json, partial(render_kpis_report, result))
 
 
 def _cmd_forecast(args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from finance_agent.domain.models import (
@@ -68,12 +69,32 @@ def render_kpis(k: KPIs) -> str:
     return "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def no_sales_note(period: str, start: date, end: date) -> str:
+    # All zeros read like a bad month; say it is an empty store and how to fill it.
+    return (
+        f"Note: no sales history for {period} ({start} to {end}); "
+        "`finance-agent seed` writes a demo data set ending today"
+    )
+
+
+def render_kpis_report(k: KPIs) -> str:
+    """The KPI table, and the note an empty period needs."""
+    text = render_kpis(k)
+    if k.days_with_sales == 0:
+        text += "\n" + no_sales_note(k.period, k.start_date, k.end_date)
+    return text
+
+
 def render_forecast(f: CashflowForecast) -> str:
     chosen = f.method if f.method == f.requested_method else f"{f.method}, for {f.requested_method}"
     head = (
-        f"Cash-flow forecast ({chosen}), {f.horizon_days} days from {f.start_date} to "
+        f"Cash-flow forecast ({chosen}), {_days(f.horizon_days)} from {f.start_date} to "
         f"{f.end_date}\n"
-        f"Daily average {money(f.daily_average)} {f.currency} from {f.window_days} days of "
+        f"Daily average {money(f.daily_average)} {f.currency} from {_days(f.window_days)} of "
         f"history; total {money(f.total)} {f.currency}"
     )
     if f.total_interval is not None:
@@ -98,17 +119,20 @@ def render_forecast(f: CashflowForecast) -> str:
 
 def render_anomalies(r: AnomalyReport) -> str:
     head = (
-        f"{len(r.anomalies)} unusual day(s) in {r.period} ({r.start_date} to {r.end_date}), "
-        f"{r.days_analyzed} days analysed, |score| >= {r.threshold:g} ({r.method}); "
+        f"{_count(len(r.anomalies), 'unusual day')} in {r.period} "
+        f"({r.start_date} to {r.end_date}), {_days(r.days_analyzed)} analysed, "
+        f"|score| >= {r.threshold:g} ({r.method}); "
         f"mean {money(r.mean)}, std dev {money(r.std_dev)} {r.currency}"
     )
     if r.note:
         head += f"\nNote: {r.note}"
+    if r.days_analyzed == 0:
+        head += "\n" + no_sales_note(r.period, r.start_date, r.end_date)
     shifts = {a.level_shift for a in r.anomalies if a.level_shift is not None}
     for shift in sorted(shifts, key=lambda s: s.start_date):
         side = "above" if shift.mean_score > 0 else "below"
         head += (
-            f"\nLevel shift: {shift.start_date} to {shift.end_date}, {shift.days} days together "
+            f"\nLevel shift: {shift.start_date} to {shift.end_date}, {_days(shift.days)} together "
             f"{side} expected (mean score {shift.mean_score:+.3f})"
         )
     if not r.anomalies:
