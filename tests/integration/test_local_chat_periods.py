@@ -4,10 +4,14 @@ Through POST /agent/chat, on the demo data."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from test_local_chat import ask, demo, money, tool
+
+from finance_agent.shared.clock import today
 
 pytestmark = pytest.mark.usefixtures("demo")
 __all__ = ["demo"]  # the demo store fixture, shared with test_local_chat
@@ -54,3 +58,79 @@ def test_a_follow_up_about_the_next_days_after_revenue_is_a_forecast() -> None:
     session = ask("revenue in the last 30 days")["session_id"]
     answer = ask("what about the next 14 days?", session_id=session)
     assert answer["tools_used"] == ["cashflow_forecast"]
+
+
+# -- calendar periods: answered for the days asked, or the difference said ---------------------
+
+
+def sales_between(start: date, end: date) -> tuple[str, str]:
+    series = tool("get_sales", days=(today() - start).days + 1)
+    days = [d for d in series["days"] if start.isoformat() <= d["date"] <= end.isoformat()]
+    revenue = sum((Decimal(str(d["revenue"])) for d in days), Decimal(0))
+    cogs = sum((Decimal(str(d["cogs"])) for d in days), Decimal(0))
+    return money(revenue, series["currency"]), money(cogs, series["currency"])
+
+
+def last_month() -> tuple[str, date, date]:
+    end = today().replace(day=1) - timedelta(days=1)
+    return end.strftime("%B"), end.replace(day=1), end
+
+
+def test_revenue_in_a_month_is_that_month_s_sales() -> None:
+    name, start, end = last_month()
+    answer = ask(f"What was revenue in {name}?")
+    revenue, cogs = sales_between(start, end)
+    assert answer["tools_used"] == ["get_sales"]
+    assert f"In {name} {start.year} ({start} to {end}) revenue was {revenue}" in answer["reply"]
+    assert f"with {cogs} cost of goods sold" in answer["reply"]
+
+
+def test_revenue_on_a_date_and_between_two_dates() -> None:
+    day = today() - timedelta(days=41)
+    revenue, _ = sales_between(day, day)
+    assert f"On {day} revenue was {revenue}" in ask(f"revenue on {day}")["reply"]
+    start, end = today() - timedelta(days=56), today() - timedelta(days=26)
+    revenue, _ = sales_between(start, end)
+    reply = ask(f"revenue between {start} and {end}")["reply"]
+    assert f"From {start} to {end} revenue was {revenue}" in reply
+
+
+def test_this_month_by_name_says_it_covers_the_days_so_far() -> None:
+    start = today().replace(day=1)
+    name = start.strftime("%B")
+    reply = ask(f"revenue in {name} {start.year}")["reply"]
+    if today().day < 28:  # the month is not over
+        assert "this covers the days so far" in reply
+    assert f"({start} to {today()})" in reply
+
+
+def test_a_period_before_the_history_says_the_limit_and_gives_no_figure() -> None:
+    answer = ask(f"revenue in {today().year - 2}")
+    assert answer["tools_used"] == []
+    assert "I can look back 365 days at most" in answer["reply"]
+
+
+def test_a_forecast_for_a_month_to_come_adds_up_that_month_s_days() -> None:
+    first = (today().replace(day=28) + timedelta(days=4)).replace(day=1)  # next month
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    horizon = (last - today()).days
+    f = tool("cashflow_forecast", horizon=horizon, method="auto")
+    total = sum(
+        (Decimal(str(p["amount"])) for p in f["points"] if p["date"] >= first.isoformat()),
+        Decimal(0),
+    )
+    answer = ask(f"forecast revenue for {first.strftime('%B')}")
+    assert answer["tools_used"] == ["cashflow_forecast"]
+    assert f"({first} to {last}): about {money(total, f['currency'])}" in answer["reply"]
+
+
+def test_a_number_of_days_beyond_the_limit_says_the_limit() -> None:
+    answer = ask("revenue in the last 10000000000000 days")
+    assert answer["tools_used"] == []
+    assert "1 to 365 days" in answer["reply"]
+
+
+def test_a_date_that_is_no_calendar_day_is_said_to_be_one() -> None:
+    answer = ask("revenue on 2026-13-45")
+    assert answer["tools_used"] == []
+    assert "2026-13-45 is not a calendar date" in answer["reply"]

@@ -8,14 +8,18 @@ from datetime import date, timedelta
 
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
+from finance_agent.adapters.services.local_calendar import not_a_date, parse_dates
+from finance_agent.adapters.services.local_dated import forecast_figures, past_figures
 from finance_agent.adapters.services.local_format import LISTED, money, percent, trend
 from finance_agent.adapters.services.local_spans import Span
-from finance_agent.adapters.services.local_tools import Ask, Tools
+from finance_agent.adapters.services.local_tools import (
+    CHAT_ANOMALY_METHOD,
+    CHAT_FORECAST_METHOD,
+    Ask,
+    Tools,
+)
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
-
-CHAT_FORECAST_METHOD = "auto"
-CHAT_ANOMALY_METHOD = "robust"
 
 
 def _span(text: str, default: int, future: bool = False) -> Span:
@@ -34,6 +38,10 @@ def _out_of_range(span: Span) -> str | None:
 def kpis(ask: Ask) -> str:
     if spans.mentions_yesterday(ask.text):
         return _yesterday(ask.tools)
+    if (misread := not_a_date(ask.text)) is not None:
+        return misread
+    if (dates := parse_dates(ask.text, clock.today())) is not None:
+        return past_figures(ask, dates)
     span = _span(ask.text, 30)
     if (refused := _out_of_range(span)) is not None:
         return refused
@@ -90,12 +98,15 @@ def previous(ask: Ask) -> str:
 
 
 def cashflow(ask: Ask) -> str:
+    if (misread := not_a_date(ask.text)) is not None:
+        return misread
+    if (dates := parse_dates(ask.text, clock.today(), ahead=True)) is not None:
+        return forecast_figures(ask, dates)
     span = _span(ask.text, 30, future=True)
     if "so far" in span.label:  # "this month so far" looks back; a forecast looks ahead
         span = Span(30, "the next 30 days")
     if (refused := _out_of_range(span)) is not None:
         return refused
-    # The chat chooses for the user, so it uses the methods the benchmark backs (issue 8).
     f = ask.tools.call("cashflow_forecast", horizon=span.days, method=CHAT_FORECAST_METHOD)
     cur = f["currency"]
     reply = (
@@ -113,12 +124,23 @@ def cashflow(ask: Ask) -> str:
 
 
 def anomalies(ask: Ask) -> str:
-    span = _span(ask.text, 60)
+    span, instead = _span(ask.text, 60), ""
+    if (misread := not_a_date(ask.text)) is not None:
+        return misread
+    if (dates := parse_dates(ask.text, clock.today())) is not None:
+        if dates.start > clock.today():
+            return f"{dates.label} has not come yet: unusual days can only be past ones."
+        # The scan looks at days ending today: the days since the period began, said so.
+        span = spans.rolling((clock.today() - dates.start).days + 1)
+        instead = (
+            f"I look for unusual days over periods ending today, so this covers {span.label}, "
+            f"which take in {dates.label}. "
+        )
     if (refused := _out_of_range(span)) is not None:
         return refused
     r = ask.tools.call("detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD)
     cur, found = r["currency"], r["anomalies"]
-    where = f"In {span.label} ({r['start_date']} to {r['end_date']})"
+    where = f"{instead}In {span.label} ({r['start_date']} to {r['end_date']})"
     if not found:
         return f"{where} no day's sales stood out from the usual level."
     items: list[str] = []

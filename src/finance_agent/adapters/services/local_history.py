@@ -8,6 +8,7 @@ from typing import Any
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.chat import ChatRequest
+from finance_agent.adapters.services.local_calendar import parse_dates
 from finance_agent.domain.errors import DomainError
 from finance_agent.domain.models import ChatTurn
 from finance_agent.domain.models.chat import MAX_CHAT_TEXT
@@ -54,7 +55,12 @@ def follow_up(text: str, history: History) -> str | None:
     continues the topic of the session's last question that had one."""
     if intents.asks_previous(text):
         return "previous"
-    if spans.parse_span(text, clock.today()) is None and not spans.mentions_yesterday(text):
+    today = clock.today()
+    if (
+        spans.parse_span(text, today) is None
+        and parse_dates(text, today) is None
+        and not spans.mentions_yesterday(text)
+    ):
         return None
     for earlier in history.user_messages():
         intent = intents.detect_intent(spans.normalize(earlier), earlier)

@@ -11,6 +11,10 @@ from finance_agent.adapters.services.chat import ChatRequest
 from finance_agent.adapters.services.local_history import History
 from finance_agent.domain.errors import StoreError
 
+# The chat chooses for the user, so it uses the methods the benchmark backs (issue 8).
+CHAT_FORECAST_METHOD = "auto"
+CHAT_ANOMALY_METHOD = "robust"
+
 
 class ToolError(Exception):
     """A route refused the call (4xx): the answer says why, in the route's words."""

@@ -1,0 +1,79 @@
+"""Calendar periods in a message: a date (2026-10-16), two dates ("between ... and ..."),
+a month ("October", "in May 2026") or a year ("in 2025"). The routes answer rolling periods
+ending today, so the answer for one of these says which days it covers. Pure text work."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = [name.lower() for name in calendar.month_name[1:]]
+# "May" and "March" are everyday words too: they name a month only after a preposition or
+# before a year.
+_MONTH = rf"\b({'|'.join(_MONTHS)})\b(?:\s+(\d{{4}}))?"
+_PREPOSITION = r"\b(?:in|for|during|of|over|through|since|from|until|to|between|and)\s+$"
+
+
+@dataclass(frozen=True)
+class Dates:
+    """A calendar period, first and last day included, and how to say it."""
+
+    start: date
+    end: date
+    label: str
+
+
+def _iso_dates(text: str) -> list[date]:
+    found: list[date] = []
+    for said in re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", text):
+        try:
+            found.append(date.fromisoformat(said))
+        except ValueError:
+            continue  # not a calendar day: see ``not_a_date``
+    return found
+
+
+def not_a_date(text: str) -> str | None:
+    """Something written as a date that is no calendar day (2026-13-40), said back."""
+    for said in re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", text):
+        try:
+            date.fromisoformat(said)
+        except ValueError:
+            return f"{said} is not a calendar date: write a date as YYYY-MM-DD, e.g. 2026-10-16."
+    return None
+
+
+def _month(text: str, today: date, ahead: bool) -> Dates | None:
+    for m in re.finditer(_MONTH, text):
+        name, year = m.group(1), m.group(2)
+        if name in ("may", "march") and not year and not re.search(_PREPOSITION, text[: m.start()]):
+            continue
+        month = _MONTHS.index(name) + 1
+        if year:
+            y = int(year)
+        elif ahead:  # the next such month, this one included
+            y = today.year if month >= today.month else today.year + 1
+        else:  # the latest such month, this one included
+            y = today.year if month <= today.month else today.year - 1
+        last = calendar.monthrange(y, month)[1]
+        return Dates(date(y, month, 1), date(y, month, last), f"{name.capitalize()} {y}")
+    return None
+
+
+def parse_dates(text: str, today: date, ahead: bool = False) -> Dates | None:
+    """The calendar period a normalized message names, or None. A month without a year is
+    the latest one (``ahead``: the next one), the current month included."""
+    days = _iso_dates(text)
+    if len(days) >= 2:
+        start, end = sorted(days[:2])
+        return Dates(start, end, f"{start} to {end}")
+    if days:
+        return Dates(days[0], days[0], days[0].isoformat())
+    if (month := _month(text, today, ahead)) is not None:
+        return month
+    if m := re.search(r"\b(?:in|for|during|of)\s+(\d{4})\b", text):
+        y = int(m.group(1))
+        return Dates(date(y, 1, 1), date(y, 12, 31), str(y))
+    return None

@@ -1,0 +1,97 @@
+"""The local assistant's answers for a calendar period (a date, a month, two dates): the
+routes work in rolling days ending today (sales, KPIs) or starting tomorrow (forecast), so
+the answer adds up the route's days inside the period and says plainly when it can cover
+only part of it, or none."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from finance_agent.adapters.services.local_calendar import Dates
+from finance_agent.adapters.services.local_format import money, percent
+from finance_agent.adapters.services.local_tools import CHAT_FORECAST_METHOD, Ask
+from finance_agent.domain.kpi_math import gross_margin
+from finance_agent.domain.period import MAX_PERIOD_DAYS
+from finance_agent.shared import clock
+
+
+def _where(start: date, end: date) -> str:
+    return f"({start})" if start == end else f"({start} to {end})"
+
+
+def _in(asked: Dates, start: date, end: date) -> str:
+    """How the answer names its days: the dates alone when they are what was said."""
+    if start == end:
+        return f"On {start}"
+    if asked.label == f"{asked.start} to {asked.end}":
+        return f"From {start} to {end}"
+    return f"In {asked.label} {_where(start, end)}"
+
+
+def past_figures(ask: Ask, asked: Dates) -> str:
+    """Revenue and cost of goods sold on the days of ``asked`` that sales history holds."""
+    today = clock.today()
+    earliest = today - timedelta(days=MAX_PERIOD_DAYS - 1)
+    if asked.start > today:
+        return (
+            f"{asked.label} has not come yet, so there are no sales to report. I can "
+            f'forecast it: ask "cash forecast for {asked.label}".'
+        )
+    if asked.end < earliest:
+        return (
+            f"I can look back {MAX_PERIOD_DAYS} days at most, to {earliest}; {asked.label} "
+            "is before that, so I have no figures for it."
+        )
+    start, end = max(asked.start, earliest), min(asked.end, today)
+    series = ask.tools.call("get_sales", days=(today - start).days + 1)
+    cur = series["currency"]
+    days = [d for d in series["days"] if start <= date.fromisoformat(str(d["date"])) <= end]
+    notes = ""
+    if start > asked.start:
+        notes += f" I can look back {MAX_PERIOD_DAYS} days at most, so this starts on {start}."
+    if end < asked.end:
+        notes += f" {asked.label} runs to {asked.end}; this covers the days so far."
+    if not days:
+        said = _in(asked, start, end)
+        return f"There is no sales record {said[0].lower()}{said[1:]}.{notes}"
+    revenue = sum((Decimal(str(d["revenue"])) for d in days), Decimal(0))
+    cogs = sum((Decimal(str(d["cogs"])) for d in days), Decimal(0))
+    length = (end - start).days + 1
+    if length > len(days):
+        notes += f" Sales are recorded on {len(days)} of its {length} days."
+    return (
+        f"{_in(asked, start, end)} revenue was {money(revenue, cur)}, with {money(cogs, cur)} "
+        f"cost of goods sold (gross margin {percent(gross_margin(revenue, cogs))}).{notes}"
+    )
+
+
+def forecast_figures(ask: Ask, asked: Dates) -> str:
+    """The forecast's days inside ``asked``: forecasts run from tomorrow."""
+    today = clock.today()
+    tomorrow = today + timedelta(days=1)
+    if asked.end < tomorrow:
+        return (
+            f"{asked.label} is past: a forecast looks ahead from tomorrow ({tomorrow}). For "
+            f'what was sold, ask "revenue in {asked.label}".'
+        )
+    horizon = (asked.end - today).days
+    if horizon > MAX_PERIOD_DAYS:
+        return (
+            f"I can forecast {MAX_PERIOD_DAYS} days ahead at most, to "
+            f"{today + timedelta(days=MAX_PERIOD_DAYS)}; {asked.label} runs to {asked.end}."
+        )
+    start = max(asked.start, tomorrow)
+    f = ask.tools.call("cashflow_forecast", horizon=horizon, method=CHAT_FORECAST_METHOD)
+    cur = f["currency"]
+    points = [p for p in f["points"] if start <= date.fromisoformat(str(p["date"])) <= asked.end]
+    total = sum((Decimal(str(p["amount"])) for p in points), Decimal(0))
+    days = len(points) or 1
+    reply = (
+        f"Cash outlook for {asked.label} {_where(start, asked.end)}: about "
+        f"{money(total, cur)} expected from sales, {money(total / days, cur)} a day on "
+        f"average (method: {f['method']})."
+    )
+    if start > asked.start:
+        reply += f" {asked.label} began before tomorrow; this covers the days still to come."
+    return reply
