@@ -112,7 +112,7 @@ def test_parameters_carry_their_limits(doc: dict[str, Any]) -> None:
     assert threshold["exclusiveMinimum"] == 0
     assert threshold["maximum"] == 10
     period = _parameter(doc, "get_kpis", "period")["schema"]
-    assert period["pattern"] == r"^last_[0-9]{1,3}d$"
+    assert period["pattern"] == r"^last_[1-9][0-9]{0,2}d$"  # no leading zero: last_030d is a 400
     assert period["default"] == "last_30d"
     days = _parameter(doc, "get_sales", "days")["schema"]
     assert (days["minimum"], days["maximum"], days["default"]) == (1, 365, 120)

@@ -11,9 +11,11 @@ import base64
 import binascii
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -63,10 +65,21 @@ def _request_id(event: Mapping[str, Any], context: Any) -> str:
     return str(rid or getattr(context, "aws_request_id", None) or uuid.uuid4())
 
 
+def _repeated(event: Mapping[str, Any]) -> list[str]:
+    # API Gateway comma-joins a repeated parameter; only the raw query string shows it.
+    raw = event.get("rawQueryString")
+    if not isinstance(raw, str) or not raw:
+        return []
+    names = Counter(name for name, _ in parse_qsl(raw, keep_blank_values=True))
+    return sorted(name for name, count in names.items() if count > 1)
+
+
 def _parse_query(route: Route, event: Mapping[str, Any]) -> Any:
     params = event.get("queryStringParameters") or {}
     if "" in params:  # "?=x": there is no name to report, so say so
         raise _InvalidInput([{"field": "query", "rule": "parameter names must not be empty"}])
+    if repeated := _repeated(event):
+        raise _InvalidInput([{"field": name, "rule": "must be given once"} for name in repeated])
     if route.query_model is None:
         if params:  # a typo'd or misplaced parameter is an error, not silently ignored
             rule = "is not a known parameter"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import ErrorDetails
 
 from finance_agent.domain import errors
 from finance_agent.shared import responses
@@ -29,14 +30,33 @@ ERROR_STATUS: dict[str, int] = {
 MAX_DETAILS = 10
 
 
+def _rule(item: ErrorDetails) -> str:
+    """pydantic's wording as a rule for a person; the schemas' own rules pass unchanged."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "is not a known parameter"
+    if kind == "missing":
+        return "is required"
+    if kind == "literal_error":
+        return "must be one of " + str(ctx.get("expected", "")).replace("'", "").replace(
+            " or ", ", "
+        )
+    if kind == "string_type":
+        return "must be a string"
+    if kind == "string_too_short":
+        return f"must be at least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    return str(item["msg"]).removeprefix("Value error, ")
+
+
 def validation_details(exc: PydanticValidationError, prefix: str = "") -> list[dict[str, Any]]:
     """pydantic's report as DESIGN.md's ``[{"field", "rule"}]``."""
     details = []
     for item in exc.errors(include_url=False):
         loc = ".".join(str(part) for part in item["loc"])
         field = f"{prefix}.{loc}" if prefix and loc else (loc or prefix or "body")
-        rule = "is not a known parameter" if item["type"] == "extra_forbidden" else item["msg"]
-        details.append({"field": field, "rule": rule})
+        details.append({"field": field, "rule": _rule(item)})
     return details
 
 
