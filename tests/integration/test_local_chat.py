@@ -71,8 +71,9 @@ def kpis(days: int) -> Callable[[], list[str]]:
     def expected() -> list[str]:
         k = tool("get_kpis", period=f"last_{days}d")
         cur = k["currency"]
+        one_day = k["start_date"] == k["end_date"]
         return [
-            f"({k['start_date']} to {k['end_date']})",
+            f"({k['start_date']})" if one_day else f"({k['start_date']} to {k['end_date']})",
             f"revenue was {money(k['revenue'], cur)}",
             f"Gross margin was {percent(k['gross_margin'])}",
             money(k["ar_total"], cur),

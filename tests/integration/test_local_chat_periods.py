@@ -4,6 +4,7 @@ Through POST /agent/chat, on the demo data."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -134,3 +135,29 @@ def test_a_date_that_is_no_calendar_day_is_said_to_be_one() -> None:
     answer = ask("revenue on 2026-13-45")
     assert answer["tools_used"] == []
     assert "2026-13-45 is not a calendar date" in answer["reply"]
+
+
+# -- one day is said as one day ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("what were sales today?", "Today ({today}) revenue was"),
+        ("cash forecast for the next 1 day", "Cash outlook for tomorrow ({tomorrow}):"),
+        ("customers more than 1 day overdue", "more than 1 day past due"),
+    ],
+)
+def test_one_day_is_said_in_the_singular(message: str, said: str) -> None:
+    reply = ask(message)["reply"]
+    tomorrow = today() + timedelta(days=1)
+    assert said.format(today=today(), tomorrow=tomorrow) in reply
+    assert not re.search(r"\b1 days\b|\bIn today\b", reply)
+
+
+def test_the_day_before_today_is_the_day_before() -> None:
+    session = ask("what were sales today?")["session_id"]
+    reply = ask("and the previous one?", session_id=session)["reply"]
+    previous = previous_of(1)
+    assert f"On the day before ({previous['start_date']}) revenue was {previous['said']}" in reply
+    assert "1 days" not in reply

@@ -10,7 +10,7 @@ from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.local_calendar import not_a_date, parse_dates
 from finance_agent.adapters.services.local_dated import forecast_figures, past_figures
-from finance_agent.adapters.services.local_format import LISTED, money, percent, trend
+from finance_agent.adapters.services.local_format import LISTED, during, money, percent, trend
 from finance_agent.adapters.services.local_spans import Span
 from finance_agent.adapters.services.local_tools import (
     CHAT_ANOMALY_METHOD,
@@ -48,11 +48,10 @@ def kpis(ask: Ask) -> str:
     k = ask.tools.call("get_kpis", period=f"last_{span.days}d")
     cur, prev = k["currency"], k["previous"]
     change = trend(k["revenue"], prev["revenue"])
-    compared = (
-        f", {change} the {span.days} days before ({money(prev['revenue'], cur)})" if change else ""
-    )
+    before = "the day before" if span.days == 1 else f"the {span.days} days before"
+    compared = f", {change} {before} ({money(prev['revenue'], cur)})" if change else ""
     return (
-        f"In {span.label} ({k['start_date']} to {k['end_date']}) revenue was "
+        f"{during(span.label, k['start_date'], k['end_date'])} revenue was "
         f"{money(k['revenue'], cur)}{compared}. Gross margin was {percent(k['gross_margin'])} "
         f"(previously {percent(prev['gross_margin'])}). Receivables stand at "
         f"{money(k['ar_total'], cur)}, of which {money(k['ar_over_60'], cur)} is more than "
@@ -109,9 +108,10 @@ def cashflow(ask: Ask) -> str:
         return refused
     f = ask.tools.call("cashflow_forecast", horizon=span.days, method=CHAT_FORECAST_METHOD)
     cur = f["currency"]
+    ahead = spans.rolling(f["horizon_days"], future=True).label
+    days = f"{f['start_date']} to {f['end_date']}" if f["horizon_days"] > 1 else f["start_date"]
     reply = (
-        f"Cash outlook for the next {f['horizon_days']} days ({f['start_date']} to "
-        f"{f['end_date']}): about {money(f['total'], cur)} expected from sales, "
+        f"Cash outlook for {ahead} ({days}): about {money(f['total'], cur)} expected from sales, "
         f"{money(f['daily_average'], cur)} a day on average (method: {f['method']})."
     )
     interval = f.get("total_interval")
@@ -140,7 +140,7 @@ def anomalies(ask: Ask) -> str:
         return refused
     r = ask.tools.call("detect_anomalies", period=f"last_{span.days}d", method=CHAT_ANOMALY_METHOD)
     cur, found = r["currency"], r["anomalies"]
-    where = f"{instead}In {span.label} ({r['start_date']} to {r['end_date']})"
+    where = instead + during(span.label, r["start_date"], r["end_date"])
     if not found:
         return f"{where} no day's sales stood out from the usual level."
     items: list[str] = []

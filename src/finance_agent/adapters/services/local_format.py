@@ -25,3 +25,11 @@ def trend(now: Any, before: Any) -> str:
     if change == 0:
         return "unchanged from"
     return f"{'up' if change > 0 else 'down'} {abs(change)}% on"
+
+
+def during(label: str, start: object, end: object) -> str:
+    """The start of a sentence about a period: "In the last 14 days (a to b)", and for one
+    day "Today (a)"."""
+    if str(start) == str(end):
+        return f"{label[0].upper()}{label[1:]} ({start})"
+    return f"In {label} ({start} to {end})"

@@ -13,7 +13,13 @@ from finance_agent.adapters.services.local_requests import (
     customer_id,
     reminder_mood,
 )
-from finance_agent.adapters.services.local_spans import UNIT, UNIT_DAYS, normalize, parse_span
+from finance_agent.adapters.services.local_spans import (
+    UNIT,
+    UNIT_DAYS,
+    days_word,
+    normalize,
+    parse_span,
+)
 
 # Checked in this order: the first that matches wins.
 INTENTS = ("delete_actions", "remind_many", "remind", "actions", "anomalies", "overdue",
@@ -119,13 +125,13 @@ def overdue_threshold(text: str) -> tuple[int, str]:
     more = r"(?:more than|over|above|greater than|older than|beyond|longer than|>)"
     if m := re.search(rf"{more}\s*(\d{{1,5}}){units}", text):
         days = int(m.group(1)) * UNIT_DAYS[m.group(2) or "day"]
-        return days + 1, f"more than {days} days past due"
+        return days + 1, f"more than {days_word(days)} past due"
     if m := re.search(rf"\b(\d{{1,5}})\s*\+\s*(?:{UNIT})?", text):
         days = int(m.group(1)) * UNIT_DAYS[m.group(2) or "day"]
-        return days + 1, f"more than {days} days past due"
+        return days + 1, f"more than {days_word(days)} past due"
     if m := re.search(rf"\b(\d{{1,5}})\s*{UNIT}\b", text):
         days = int(m.group(1)) * UNIT_DAYS[m.group(2) or "day"]
-        return days, f"at least {days} days past due"
+        return days, f"at least {days_word(days)} past due"
     return 1, "past due"
 
 
