@@ -45,6 +45,7 @@ KPI_FIELDS = {
     "gross_margin",
     "ar_total",
     "ar_over_60",
+    "days_with_sales",
     "currency",
     "source",
     "previous",
@@ -314,7 +315,13 @@ def test_kpis_carry_design_fields_money_in_cents_and_the_previous_period(
         reply = api("GET", KPIS, {"period": period})
         body = reply.exact_json
         assert set(body) == KPI_FIELDS
-        assert set(body["previous"]) == {"start_date", "end_date", "revenue", "gross_margin"}
+        assert set(body["previous"]) == {
+            "start_date",
+            "end_date",
+            "revenue",
+            "gross_margin",
+            "days_with_sales",
+        }
         for name in ("revenue", "ar_total", "ar_over_60"):
             assert_money(body[name])
         assert_money(body["previous"]["revenue"])
@@ -330,6 +337,8 @@ def test_kpis_carry_design_fields_money_in_cents_and_the_previous_period(
         assert body["previous"]["start_date"] == (start - timedelta(days=days)).isoformat()
         assert body["revenue"] > 0
         assert 0 < body["ar_over_60"] < body["ar_total"]
+        # The demo's 120 days cover both periods of last_30d and last_7d.
+        assert body["days_with_sales"] == body["previous"]["days_with_sales"] == days
 
 
 def test_kpi_money_leaves_as_plain_numbers_in_the_body_text(api: Callable[..., Any]) -> None:
