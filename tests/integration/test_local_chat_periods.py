@@ -161,3 +161,46 @@ def test_the_day_before_today_is_the_day_before() -> None:
     previous = previous_of(1)
     assert f"On the day before ({previous['start_date']}) revenue was {previous['said']}" in reply
     assert "1 days" not in reply
+
+
+# -- a comparison only with a period the sales history covers ---------------------------------
+
+
+def test_no_comparison_with_a_period_that_has_no_sales_and_it_says_why() -> None:
+    k = tool("get_kpis", period="last_120d")
+    assert k["previous"]["days_with_sales"] == 0, "the demo history is 120 days long"
+    reply = ask("revenue in the last 120 days")["reply"]
+    assert "No comparison: no sales are recorded for the 120 days before" in reply
+    assert "% on" not in reply
+    assert "previously" not in reply
+
+
+def test_a_period_before_with_part_of_its_sales_gives_no_change_and_says_how_much() -> None:
+    k = tool("get_kpis", period="last_90d")
+    held = k["previous"]["days_with_sales"]
+    assert 0 < held < k["days_with_sales"]
+    reply = ask("revenue in the last 90 days")["reply"]
+    assert f"sales are recorded on only {held} of its 90 days" in reply
+    assert "% on" not in reply
+
+
+def test_a_fully_covered_period_before_is_compared() -> None:
+    k = tool("get_kpis", period="last_30d")
+    assert k["previous"]["days_with_sales"] == 30
+    reply = ask("revenue in the last 30 days")["reply"]
+    assert re.search(r"(?:up|down) \d+\.\d% on the 30 days before", reply)
+
+
+def test_a_current_period_longer_than_the_history_says_how_many_days_it_holds() -> None:
+    k = tool("get_kpis", period="last_365d")
+    reply = ask("revenue in the last 365 days")["reply"]
+    assert f"Sales are recorded on {k['days_with_sales']} of its 365 days" in reply
+
+
+def test_the_previous_period_follow_up_says_when_it_is_only_partly_covered() -> None:
+    session = ask("revenue in the last 90 days")["session_id"]
+    held = tool("get_kpis", period="last_90d")["previous"]["days_with_sales"]
+    reply = ask("and the previous one?", session_id=session)["reply"]
+    assert f"Sales are recorded on only {held} of those 90 days" in reply
+    reply = ask("and the previous 120 days?", session_id=session)["reply"]
+    assert "No sales are recorded for the 120 days before that" in reply

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 from finance_agent.adapters.services.local_collections import actions, overdue
-from finance_agent.adapters.services.local_figures import anomalies, cashflow, kpis, previous
+from finance_agent.adapters.services.local_figures import anomalies, cashflow
 from finance_agent.adapters.services.local_history import History, follow_up
+from finance_agent.adapters.services.local_kpis import kpis, previous
 from finance_agent.adapters.services.local_reminders import remind
 from finance_agent.adapters.services.local_replies import (
     HELP,

@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from finance_agent.domain.period import MAX_PERIOD_DAYS
+from finance_agent.shared import clock
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -101,3 +104,15 @@ def looks_back(text: str) -> bool:
 
 def mentions_yesterday(text: str) -> bool:
     return bool(re.search(r"\byesterday\b", text))
+
+
+def asked_span(text: str, default: int, future: bool = False) -> Span:
+    """The period a normalized message names, else ``default`` days."""
+    return parse_span(text, clock.today()) or rolling(default, future)
+
+
+def out_of_range(span: Span) -> str | None:
+    """Why the routes cannot answer for this many days, or None when they can."""
+    if 1 <= span.days <= MAX_PERIOD_DAYS:
+        return None
+    return f"I can look at 1 to {MAX_PERIOD_DAYS} days at a time, not {span.days}."
