@@ -94,6 +94,8 @@ def test_reminder_for_unknown_customer_is_not_found(store: FinanceRepository) ->
         ({"remind_date": TODAY - timedelta(days=1)}, "remind_date"),
         ({"remind_date": TODAY + timedelta(days=366)}, "remind_date"),
         ({"remind_date": "31/12/2026"}, "remind_date"),
+        ({"remind_date": "20260420"}, "remind_date"),
+        ({"remind_date": "2026-W17-1"}, "remind_date"),
         ({"customer_id": "../etc"}, "customer_id"),
         ({"customer_id": ""}, "customer_id"),
         ({"invoice_id": "INV 1"}, "invoice_id"),

@@ -21,7 +21,19 @@ def test_periods_within_range_parse(text: str, days: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["last_0d", "last_366d", "yesterday", "last_30", "LAST_30D", "", "last_-1d"]
+    "text",
+    [
+        "last_0d",
+        "last_366d",
+        "yesterday",
+        "last_30",
+        "LAST_30D",
+        "",
+        "last_-1d",
+        " last_30d",
+        "last_30d\n",
+        "last_030d",
+    ],
 )
 def test_other_periods_are_a_validation_error_that_says_what_a_period_looks_like(text: str) -> None:
     with pytest.raises(ValidationError) as caught:

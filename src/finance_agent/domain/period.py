@@ -10,7 +10,9 @@ from finance_agent.domain.errors import ValidationError
 
 MAX_PERIOD_DAYS = 365
 PERIOD_RULE = f"must look like last_<N>d with N from 1 to {MAX_PERIOD_DAYS}, e.g. last_30d"
-_PATTERN = re.compile(r"last_([0-9]{1,3})d")
+# No leading zeros and no surrounding spaces: one spelling per period, as every front door
+# (HTTP, CLI, MCP, the chat) reads it.
+_PATTERN = re.compile(r"last_([1-9][0-9]{0,2})d")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Period:
 
 
 def parse_period(value: str, field: str = "period") -> Period:
-    match = _PATTERN.fullmatch(value.strip()) if isinstance(value, str) else None
+    match = _PATTERN.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise ValidationError(field, PERIOD_RULE)
     days = int(match.group(1))

@@ -148,6 +148,9 @@ def authenticate(event: Mapping[str, Any]) -> Identity:
         raise UnauthorizedError("the token names no subject")
     if len(principal) > MAX_PRINCIPAL_LENGTH:
         raise UnauthorizedError("the token's identity is too long")
+    if not principal.isprintable():
+        # It is recorded as who performed an action: a line break would forge log lines.
+        raise UnauthorizedError("the token's identity contains control characters")
     jwt_context = _authorizer_jwt(event)
     scopes = _split_scopes(claims.get("scope")) | _split_scopes(claims.get("scp"))
     if jwt_context is not None:

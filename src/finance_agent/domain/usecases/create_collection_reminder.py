@@ -14,6 +14,7 @@ from finance_agent.shared import clock
 MAX_DAYS_AHEAD = 365
 ID_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _check_id(field: str, value: str) -> str:
@@ -26,7 +27,10 @@ def _parse_remind_date(value: date | str | None, today: date) -> date:
     if value is None:
         return today
     if isinstance(value, str):
+        # date.fromisoformat also reads 20261201 and week dates; only YYYY-MM-DD is promised.
         try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
             value = date.fromisoformat(value)
         except ValueError:
             raise ValidationError("remind_date", "must be a date as YYYY-MM-DD") from None
