@@ -204,3 +204,12 @@ def test_the_previous_period_follow_up_says_when_it_is_only_partly_covered() -> 
     assert f"Sales are recorded on only {held} of those 90 days" in reply
     reply = ask("and the previous 120 days?", session_id=session)["reply"]
     assert "No sales are recorded for the 120 days before that" in reply
+
+
+def test_a_follow_up_continues_the_topic_as_the_follow_ups_since_moved_it() -> None:
+    session = ask("cash forecast")["session_id"]
+    ask("what about last week?", session_id=session)  # now about past sales
+    name, start, end = last_month()
+    answer = ask(f"what about {name}?", session_id=session)
+    assert answer["tools_used"] == ["get_sales"]
+    assert f"In {name} {start.year} ({start} to {end}) revenue was" in answer["reply"]

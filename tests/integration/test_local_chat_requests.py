@@ -159,3 +159,7 @@ def test_remind_me_about_revenue_is_a_revenue_question() -> None:
     answer = ask("Remind me what our revenue is", identity=READER)
     assert answer["tools_used"] == ["get_kpis"]
     assert "revenue was" in answer["reply"]
+
+
+def test_whether_a_customer_was_reminded_lists_the_actions() -> None:
+    assert ask("Have we reminded CUST016 recently?")["tools_used"] == ["list_actions"]

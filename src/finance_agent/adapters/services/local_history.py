@@ -50,27 +50,42 @@ class History:
             logger.warning("chat history not saved", code=exc.code)
 
 
+_PERIODIC = ("kpis", "cashflow", "anomalies")  # the topics a period alone can continue
+
+
+def _names_period(text: str) -> bool:
+    today = clock.today()
+    return (
+        spans.parse_span(text, today) is not None
+        or parse_dates(text, today) is not None
+        or spans.mentions_yesterday(text)
+    )
+
+
+def _continued(topic: str, text: str) -> str:
+    """Which way the period looks decides between the figures so far and the forecast:
+    "what about last week?" after a forecast asks for the past week's figures."""
+    if topic == "cashflow" and spans.looks_back(text):
+        return "kpis"
+    if topic in ("kpis", "anomalies") and spans.looks_ahead(text):
+        return "cashflow"
+    return topic
+
+
 def follow_up(text: str, history: History) -> str | None:
     """A message with no topic of its own ("and the previous 30?", "what about this month?")
-    continues the topic of the session's last question that had one."""
+    continues the session's topic: the last one asked, as the follow-ups since moved it."""
     if intents.asks_previous(text):
         return "previous"
-    today = clock.today()
-    if (
-        spans.parse_span(text, today) is None
-        and parse_dates(text, today) is None
-        and not spans.mentions_yesterday(text)
-    ):
+    if not _names_period(text):
         return None
-    for earlier in history.user_messages():
-        intent = intents.detect_intent(spans.normalize(earlier), earlier)
-        if intent is None:
-            continue
-        # The latest topic, if a period applies to it; which way the period looks decides
-        # between the figures so far and the forecast ("what about last week?" after one).
-        if intent == "cashflow" and spans.looks_back(text):
-            return "kpis"
-        if intent in ("kpis", "anomalies") and spans.looks_ahead(text):
-            return "cashflow"
-        return intent if intent in ("kpis", "cashflow", "anomalies") else None
-    return None
+    topic: str | None = None
+    for earlier in reversed(history.user_messages()):  # oldest first
+        said = spans.normalize(earlier)
+        if (intent := intents.detect_intent(said, earlier)) is not None:
+            topic = intent if intent in _PERIODIC else None
+        elif topic is not None and intents.asks_previous(said):
+            topic = "kpis"  # the period before is answered with the KPIs
+        elif topic is not None and _names_period(said):
+            topic = _continued(topic, said)
+    return _continued(topic, text) if topic is not None else None

@@ -47,7 +47,7 @@ def detect_intent(text: str, original: str) -> str | None:
         if mood != "question" or (not listing and (named or re.search(_ONE_REMINDER, text))):
             return "remind"
     if re.search(
-        r"\b(?:actions?|activity|activities|audit|reminders)\b"
+        r"\b(?:actions?|activity|activities|audit|reminders|reminded)\b"
         r"|\bwhat (?:did|have|has) (?:you|the agent) (?:do|done)\b",
         text,
     ):

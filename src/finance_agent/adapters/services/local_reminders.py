@@ -34,7 +34,7 @@ def remind(ask: Ask) -> str:
     if mood == "negated":
         named = named_customer_id(message)
         whom = f" for {named}" if named else ""
-        return f"Understood: I recorded no reminder{whom}. Nothing was recorded."
+        return f"Understood: no reminder{whom}. Nothing was recorded."
     found: list[Row] = []
     currency = get_settings().currency
     strict = named_customer_id(message)
