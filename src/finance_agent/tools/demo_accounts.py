@@ -14,6 +14,8 @@ from finance_agent.domain.models import COLLECTION_REMINDER, ARAging
 
 CUSTOMER_COUNT = 50
 ACTION_COUNT = 10
+# A sample reminder is dated 1 to this many days after the day it was recorded.
+REMIND_WITHIN_DAYS = 7
 # How many customers pay on time, pay late, or are seriously overdue. Fixed counts, shuffled
 # per seed, so every data set has both clean ledgers and real collection work.
 PROFILE_COUNTS = {"on_time": 30, "late": 12, "overdue": 8}
@@ -131,7 +133,7 @@ def generate_actions(
         day = today - timedelta(days=ACTION_COUNT + 1 - number)
         moment = time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
         customer = rng.choice(debtors)
-        remind = day + timedelta(days=rng.randint(1, 7))
+        remind = day + timedelta(days=rng.randint(1, REMIND_WITHIN_DAYS))
         payload = {
             # Same fields as CreateCollectionReminderUC records.
             "customer_id": customer.customer_id,

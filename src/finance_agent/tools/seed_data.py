@@ -29,7 +29,12 @@ from finance_agent.domain.period import Period
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared import clock
 from finance_agent.shared.settings import SettingsError, get_settings
-from finance_agent.tools.demo_accounts import ActionSpec, generate_actions, generate_customers
+from finance_agent.tools.demo_accounts import (
+    REMIND_WITHIN_DAYS,
+    ActionSpec,
+    generate_actions,
+    generate_customers,
+)
 from finance_agent.tools.demo_sales import (
     SALES_DAYS,
     InjectedAnomaly,
@@ -227,7 +232,7 @@ PROG = "python -m finance_agent.tools.seed_data"
 # previous period) and ahead to the last sample reminder (yesterday's, up to 7 days later);
 # a --today nearer the calendar's ends would need dates Python cannot hold.
 _DAYS_BEFORE = max(2 * max(KPI_PERIOD_DAYS), SALES_DAYS) - 1
-_DAYS_AFTER = 6
+_DAYS_AFTER = REMIND_WITHIN_DAYS - 1  # the last sample reminder is recorded yesterday
 EARLIEST_TODAY = date.min + timedelta(days=_DAYS_BEFORE)
 LATEST_TODAY = date.max - timedelta(days=_DAYS_AFTER)
 
