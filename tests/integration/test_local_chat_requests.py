@@ -163,3 +163,9 @@ def test_remind_me_about_revenue_is_a_revenue_question() -> None:
 
 def test_whether_a_customer_was_reminded_lists_the_actions() -> None:
     assert ask("Have we reminded CUST016 recently?")["tools_used"] == ["list_actions"]
+
+
+def test_a_question_about_reminding_an_unknown_customer_says_it_is_not_found() -> None:
+    reply = ask("Should I remind CUST999?", identity=ANA)["reply"]
+    assert "I found no customer CUST999" in reply
+    assert "I recorded nothing" in reply

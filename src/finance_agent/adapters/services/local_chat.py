@@ -6,8 +6,11 @@ says the route's figures back in sentences. What it does not understand gets the
 answer, which holds no figure. It calls itself "local" and never claims to be a model.
 
 This module dispatches; the rest lives beside it: ``local_tools`` (route calls),
-``local_history`` (the session and follow-ups), ``local_figures`` and ``local_collections``
-(the answers), ``local_format`` (how figures are said), ``local_replies`` (help, refusals).
+``local_history`` (the session and follow-ups), the reading of a message (``local_intents``
+for its topic, ``local_spans`` and ``local_calendar`` for its period, ``local_requests`` for
+a request to act), the answers (``local_kpis``, ``local_figures``, ``local_dated`` for
+calendar periods, ``local_collections``, ``local_customers``, ``local_reminders``),
+``local_format`` (how figures are said) and ``local_replies`` (help, refusals).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def remind(ask: Ask) -> str:
 def _explain(row: Row | None, named: str | None, currency: str) -> str:
     """What a reminder would do, for a question about one: nothing is recorded."""
     who = f"{row['customer_name']} ({row['customer_id']})" if row else named or "a customer"
-    owed = ""
+    owed = f" I found no customer {named}." if named and row is None else ""
     if row is not None:
         due = Decimal(str(row["total"])) - Decimal(str(row["current"]))
         owed = (

@@ -8,13 +8,14 @@ HELP = (
     "I'm the offline finance assistant: I answer from this company's records without a "
     "language model, so I understand a few kinds of questions. Ask me about:\n"
     '- revenue, gross margin and receivables for a period, e.g. "revenue in the last thirty '
-    'days", "margin this month", "KPIs for the past two weeks";\n'
+    'days", "margin this month", "KPIs for the past two weeks", "revenue in October";\n'
     '- the cash outlook, e.g. "cash forecast for the next quarter";\n'
     '- unusual sales days, e.g. "any unusual days in the last two months?";\n'
-    '- overdue customers, e.g. "which customers are more than sixty days overdue?";\n'
+    '- overdue customers, e.g. "which customers are more than sixty days overdue?", or one '
+    'customer, "how much does <customer id or name> owe?";\n'
     '- recent actions, e.g. "show the recent actions";\n'
-    '- reminders, e.g. "remind <customer id> to pay" (this needs the agent:actions '
-    "permission)."
+    '- reminders, one customer at a time, e.g. "remind <customer id or name> to pay" (this '
+    "needs the agent:actions permission)."
 )
 NO_BULK_REMINDERS = (
     "I can't do that: I record one reminder per request, for one customer you name, e.g. "
