@@ -38,7 +38,7 @@ READER = Identity(principal="reader@example.com")
 ARGUMENTS: dict[str, dict[str, str]] = {
     "get_kpis": {"period": "last_30d"},
     "cashflow_forecast": {"horizon": "14", "method": "sma"},
-    "detect_anomalies": {"period": "last_60d", "threshold": "2.5"},
+    "detect_anomalies": {"period": "last_60d", "method": "zscore", "threshold": "2.5"},
     "get_sales": {"days": "30"},
     "get_ar_aging": {"min_days_overdue": "61"},
     "list_actions": {"limit": "5"},
@@ -398,3 +398,21 @@ def test_logs_carry_ids_and_status_never_attributes_or_text(
     assert attributes[SIGNATURE] not in text
     assert ACTOR.principal not in text
     assert "please do it" not in text
+
+
+@pytest.mark.parametrize(
+    ("operation", "arguments", "field", "method"),
+    [
+        ("cashflow_forecast", {"horizon": "14"}, "requested_method", "auto"),
+        ("detect_anomalies", {"period": "last_60d"}, "method", "robust"),
+        ("cashflow_forecast", {"horizon": "14", "method": "sma"}, "requested_method", "sma"),
+        ("detect_anomalies", {"period": "last_60d", "method": "zscore"}, "method", "zscore"),
+    ],
+)
+def test_the_agent_gets_the_chats_methods_unless_it_names_one(
+    operation: str, arguments: dict[str, str], field: str, method: str
+) -> None:
+    status, body, _ = invoke(bedrock_event(route_by_id(operation), arguments))
+
+    assert status == 200
+    assert body[field] == method

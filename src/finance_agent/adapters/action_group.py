@@ -24,6 +24,7 @@ from typing import Any
 
 from finance_agent.adapters.action_group_size import answer_size, fit
 from finance_agent.adapters.http.v2_events import call_route
+from finance_agent.adapters.services.chat import CHAT_METHODS
 from finance_agent.routes import Route, tool_routes
 from finance_agent.shared import responses
 from finance_agent.shared.auth import Identity
@@ -200,6 +201,9 @@ def _serve(event: Event, request_id: str) -> tuple[int, Any, str | None, bool]:
     session_id = _text(event, "sessionId")
     route = find_tool(_text(event, "apiPath"), _text(event, "httpMethod"))
     arguments = arguments_of(event, route)
+    if route.operation_id in CHAT_METHODS:
+        # The action group serves the chat's Bedrock Agent: the chat's methods by default.
+        arguments.setdefault("method", CHAT_METHODS[route.operation_id])
     _mapping(event, "promptSessionAttributes")
     identity, verified = caller(event, session_id)
     status, body = call_route(route, identity, arguments, request_id=request_id)

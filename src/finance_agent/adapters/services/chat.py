@@ -10,11 +10,21 @@ caller (``adapters.http.v2_events.call_route``): validation and scope checks are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from types import MappingProxyType
+from typing import Final, Protocol
 
 from finance_agent.shared.auth import Identity
 from finance_agent.shared.settings import Settings, get_settings
+
+
+# The methods the chat uses when the user names none, by tool (operation id): they follow the
+# weekly pattern of sales. The API's own defaults (FORECAST_METHOD, ANOMALY_METHOD) keep the
+# seed's methods for callers that name none.
+CHAT_METHODS: Final[Mapping[str, str]] = MappingProxyType(
+    {"cashflow_forecast": "auto", "detect_anomalies": "robust"}
+)
 
 
 @dataclass(frozen=True)
