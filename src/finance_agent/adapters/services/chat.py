@@ -18,7 +18,6 @@ from typing import Final, Protocol
 from finance_agent.shared.auth import Identity
 from finance_agent.shared.settings import Settings, get_settings
 
-
 # The methods the chat uses when the user names none, by tool (operation id): they follow the
 # weekly pattern of sales. The API's own defaults (FORECAST_METHOD, ANOMALY_METHOD) keep the
 # seed's methods for callers that name none.
