@@ -213,3 +213,15 @@ def test_a_follow_up_continues_the_topic_as_the_follow_ups_since_moved_it() -> N
     answer = ask(f"what about {name}?", session_id=session)
     assert answer["tools_used"] == ["get_sales"]
     assert f"In {name} {start.year} ({start} to {end}) revenue was" in answer["reply"]
+
+
+def test_since_a_date_or_a_month_runs_to_today() -> None:
+    start = today() - timedelta(days=20)
+    revenue, _ = sales_between(start, today())
+    assert (
+        f"From {start} to {today()} revenue was {revenue}" in ask(f"revenue since {start}")["reply"]
+    )
+    name, first, _ = last_month()
+    revenue, _ = sales_between(first, today())
+    reply = ask(f"revenue since {name}")["reply"]
+    assert f"From {first} to {today()} revenue was {revenue}" in reply

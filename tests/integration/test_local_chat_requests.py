@@ -52,6 +52,7 @@ ONLY_ASKED = [
     ("Should I remind CUST016?", "CUST016"),
     ("What happens if I remind CUST019?", "CUST019"),
     ("would it help to remind CUST008?", "CUST008"),
+    ("please, should I remind CUST016?", "CUST016"),
 ]
 
 
@@ -71,11 +72,27 @@ def test_a_question_about_a_reminder_explains_it_and_records_nothing(
     assert f"{row['customer_name']} ({customer_id}) has {owed} past due" in reply
 
 
-def test_a_polite_request_still_records_the_reminder() -> None:
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Could you please remind CUST016 to pay?",
+        "Would you remind CUST016 to pay?",
+        "Let's remind CUST016",
+        "Reminder for CUST016 please",
+    ],
+)
+def test_a_polite_request_still_records_the_reminder(message: str) -> None:
     before = action_count()
-    answer = ask("Could you please remind CUST016 to pay?", identity=ANA)
+    answer = ask(message, identity=ANA)
     assert answer["reply"].startswith("Done: I recorded a collection reminder")
     assert action_count() == before + 1
+
+
+def test_a_request_naming_two_customers_records_neither() -> None:
+    before = action_count()
+    answer = ask("remind CUST016 and CUST008 to pay", identity=ANA)
+    assert "one reminder per request" in answer["reply"]
+    assert action_count() == before
 
 
 # -- customers named by name ----------------------------------------------------------------

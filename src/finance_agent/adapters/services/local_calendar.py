@@ -45,7 +45,8 @@ def not_a_date(text: str) -> str | None:
     return None
 
 
-def _month(text: str, today: date, ahead: bool) -> Dates | None:
+def _months(text: str, today: date, ahead: bool) -> list[Dates]:
+    found: list[Dates] = []
     for m in re.finditer(_MONTH, text):
         name, year = m.group(1), m.group(2)
         if name in ("may", "march") and not year and not re.search(_PREPOSITION, text[: m.start()]):
@@ -58,21 +59,38 @@ def _month(text: str, today: date, ahead: bool) -> Dates | None:
         else:  # the latest such month, this one included
             y = today.year if month <= today.month else today.year - 1
         last = calendar.monthrange(y, month)[1]
-        return Dates(date(y, month, 1), date(y, month, last), f"{name.capitalize()} {y}")
+        found.append(Dates(date(y, month, 1), date(y, month, last), f"{name.capitalize()} {y}"))
+    return found
+
+
+def _from(text: str, today: date, first: Dates) -> Dates | None:
+    """From the first day of the period said to today, when it is said with "since" or
+    "from" ("since October", "from 2026-11-01")."""
+    before = r"\b(?:since|from|after|starting)\s+(?:the\s+)?(?:start of\s+|beginning of\s+)?"
+    said = first.label.split()[0] if first.start != first.end else first.start.isoformat()
+    if re.search(before + re.escape(said.lower()), text) and first.start <= today:
+        return Dates(first.start, today, f"{first.start} to {today}")
     return None
 
 
 def parse_dates(text: str, today: date, ahead: bool = False) -> Dates | None:
     """The calendar period a normalized message names, or None. A month without a year is
-    the latest one (``ahead``: the next one), the current month included."""
+    the latest one (``ahead``: the next one), the current month included; two dates or
+    months are the days from the first to the last; "since" one runs to today."""
     days = _iso_dates(text)
     if len(days) >= 2:
-        start, end = sorted(days[:2])
+        start, end = min(days), max(days)
         return Dates(start, end, f"{start} to {end}")
     if days:
-        return Dates(days[0], days[0], days[0].isoformat())
-    if (month := _month(text, today, ahead)) is not None:
-        return month
+        one = Dates(days[0], days[0], days[0].isoformat())
+        return _from(text, today, one) or one
+    months = _months(text, today, ahead)
+    if len(months) >= 2:
+        first = min(months, key=lambda d: d.start)
+        last = max(months, key=lambda d: d.end)
+        return Dates(first.start, last.end, f"{first.label} to {last.label}")
+    if months:
+        return _from(text, today, months[0]) or months[0]
     if m := re.search(r"\b(?:in|for|during|of)\s+(\d{4})\b", text):
         y = int(m.group(1))
         return Dates(date(y, 1, 1), date(y, 12, 31), str(y))

@@ -16,17 +16,25 @@ from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
 
 
-def _where(start: date, end: date) -> str:
-    return f"({start})" if start == end else f"({start} to {end})"
+def _for(asked: Dates) -> str:
+    """The period as a question names it: "on 2026-10-16", "in October 2026"."""
+    if asked.start == asked.end:
+        return f"on {asked.start}"
+    return f"from {asked.label}" if " to " in asked.label else f"in {asked.label}"
 
 
 def _in(asked: Dates, start: date, end: date) -> str:
-    """How the answer names its days: the dates alone when they are what was said."""
+    """How the answer names the days it covers: the dates alone when they are what was
+    said, else the period's name with them."""
     if start == end:
-        return f"On {start}"
+        return f"on {start}"
     if asked.label == f"{asked.start} to {asked.end}":
-        return f"From {start} to {end}"
-    return f"In {asked.label} {_where(start, end)}"
+        return f"from {start} to {end}"
+    return f"{_for(asked)} ({start} to {end})"
+
+
+def _capital(words: str) -> str:
+    return words[0].upper() + words[1:]
 
 
 def past_figures(ask: Ask, asked: Dates) -> str:
@@ -36,7 +44,7 @@ def past_figures(ask: Ask, asked: Dates) -> str:
     if asked.start > today:
         return (
             f"{asked.label} has not come yet, so there are no sales to report. I can "
-            f'forecast it: ask "cash forecast for {asked.label}".'
+            f'forecast it: ask "cash forecast {_for(asked)}".'
         )
     if asked.end < earliest:
         return (
@@ -53,15 +61,15 @@ def past_figures(ask: Ask, asked: Dates) -> str:
     if end < asked.end:
         notes += f" {asked.label} runs to {asked.end}; this covers the days so far."
     if not days:
-        said = _in(asked, start, end)
-        return f"There is no sales record {said[0].lower()}{said[1:]}.{notes}"
+        return f"There is no sales record {_in(asked, start, end)}.{notes}"
     revenue = sum((Decimal(str(d["revenue"])) for d in days), Decimal(0))
     cogs = sum((Decimal(str(d["cogs"])) for d in days), Decimal(0))
     length = (end - start).days + 1
     if length > len(days):
         notes += f" Sales are recorded on {len(days)} of its {length} days."
+    said = _capital(_in(asked, start, end))
     return (
-        f"{_in(asked, start, end)} revenue was {money(revenue, cur)}, with {money(cogs, cur)} "
+        f"{said} revenue was {money(revenue, cur)}, with {money(cogs, cur)} "
         f"cost of goods sold (gross margin {percent(gross_margin(revenue, cogs))}).{notes}"
     )
 
@@ -73,7 +81,7 @@ def forecast_figures(ask: Ask, asked: Dates) -> str:
     if asked.end < tomorrow:
         return (
             f"{asked.label} is past: a forecast looks ahead from tomorrow ({tomorrow}). For "
-            f'what was sold, ask "revenue in {asked.label}".'
+            f'what was sold, ask "revenue {_for(asked)}".'
         )
     horizon = (asked.end - today).days
     if horizon > MAX_PERIOD_DAYS:
@@ -88,7 +96,7 @@ def forecast_figures(ask: Ask, asked: Dates) -> str:
     total = sum((Decimal(str(p["amount"])) for p in points), Decimal(0))
     days = len(points) or 1
     reply = (
-        f"Cash outlook for {asked.label} {_where(start, asked.end)}: about "
+        f"Cash outlook {_in(asked, start, asked.end)}: about "
         f"{money(total, cur)} expected from sales, {money(total / days, cur)} a day on "
         f"average (method: {f['method']})."
     )

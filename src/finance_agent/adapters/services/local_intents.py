@@ -11,6 +11,7 @@ from datetime import date
 from finance_agent.adapters.services.local_requests import (
     REMIND_VERB,
     customer_id,
+    named_customer_ids,
     reminder_mood,
 )
 from finance_agent.adapters.services.local_spans import (
@@ -41,7 +42,8 @@ def detect_intent(text: str, original: str) -> str | None:
     if re.search(REMIND_VERB, text):
         mood = reminder_mood(text)
         named = customer_id(original) is not None
-        if mood == "request" and not named and re.search(_EVERYONE, text):
+        everyone = not named and re.search(_EVERYONE, text)
+        if mood == "request" and (everyone or len(named_customer_ids(original)) > 1):
             return "remind_many"
         listing = re.search(_LISTING, re.sub(r"\bpast[\s-]due\b", "", text))
         if mood != "question" or (not listing and (named or re.search(_ONE_REMINDER, text))):

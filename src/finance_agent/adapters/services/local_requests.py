@@ -25,12 +25,16 @@ _NEGATION = (
 )
 # A clear request starts with the verb, perhaps after a courtesy ("please", "can you").
 _COURTESY = (
-    r"(?:please|pls|kindly|ok(?:ay)?|yes|now|go ahead and|then|and|so|"
+    r"(?:please|pls|kindly|ok(?:ay)?|yes|now|go ahead and|then|and|so|let'?s|let us|"
     r"(?:can|could|would|will) you(?: please)?|i (?:want|need|would like|'d like) you to)"
 )
 _ACT_VERB = r"(?:remind|chase|nudge|dun|send|record|create|schedule|set up|log|add|issue|email)"
 _IMPERATIVE = re.compile(rf"^\W*(?:{_COURTESY}[\s,]+)*{_ACT_VERB}\b")
-_QUESTION_WORDS = r"^\W*(?:should|shall|what|whats|how|why|when|is|are|do|does|would|will|if)\b"
+_QUESTION = re.compile(
+    rf"^\W*(?:{_COURTESY}[\s,]+)*"
+    r"(?:should|shall|what|whats|how|why|when|is|are|does|if|do(?! remind)|would(?! you))\b"
+    r"|\b(?:should (?:i|we)|what (?:happens|if|would)|would it|is it worth|do (?:i|we) need)\b"
+)
 
 Mood = Literal["request", "negated", "question"]
 
@@ -42,7 +46,8 @@ def reminder_mood(text: str) -> Mood:
     before = text[: verb.start()] if verb else text
     if re.search(_NEGATION, before):
         return "negated"
-    if _IMPERATIVE.search(text) and not re.search(_QUESTION_WORDS, text):
+    asked = _IMPERATIVE.search(text) or re.search(r"\bplease\b", text)  # "reminder for X please"
+    if asked and not _QUESTION.search(text):
         return "request"
     return "question"
 
@@ -51,6 +56,11 @@ def named_customer_id(original: str) -> str | None:
     """A customer id in the usual form (CUST012), however it is written."""
     m = _CUSTOMER_ID.search(original)
     return m.group(1).upper() if m else None
+
+
+def named_customer_ids(original: str) -> set[str]:
+    """Every customer id in the usual form the message names."""
+    return {m.upper() for m in _CUSTOMER_ID.findall(original)}
 
 
 def customer_id(original: str) -> str | None:
