@@ -131,6 +131,11 @@ def test_a_number_of_days_beyond_the_limit_says_the_limit() -> None:
     assert "1 to 365 days" in answer["reply"]
 
 
+@pytest.mark.parametrize("message", ["revenue in 0000", "revenue in October 0000", "in 0000?"])
+def test_year_zero_is_no_year_and_no_error(message: str) -> None:
+    assert ask(message, session_id="year-zero")["reply"]
+
+
 def test_a_date_that_is_no_calendar_day_is_said_to_be_one() -> None:
     answer = ask("revenue on 2026-13-45")
     assert answer["tools_used"] == []

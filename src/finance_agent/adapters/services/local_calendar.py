@@ -12,7 +12,8 @@ from datetime import date
 _MONTHS = [name.lower() for name in calendar.month_name[1:]]
 # "May" and "March" are everyday words too: they name a month only after a preposition or
 # before a year.
-_MONTH = rf"\b({'|'.join(_MONTHS)})\b(?:\s+(\d{{4}}))?"
+_YEAR = r"([1-9]\d{3})"  # year 0 is no calendar year
+_MONTH = rf"\b({'|'.join(_MONTHS)})\b(?:\s+{_YEAR}\b)?"
 _PREPOSITION = r"\b(?:in|for|during|of|over|through|since|from|until|to|between|and)\s+$"
 
 
@@ -91,7 +92,7 @@ def parse_dates(text: str, today: date, ahead: bool = False) -> Dates | None:
         return Dates(first.start, last.end, f"{first.label} to {last.label}")
     if months:
         return _from(text, today, months[0]) or months[0]
-    if m := re.search(r"\b(?:in|for|during|of)\s+(\d{4})\b", text):
+    if m := re.search(rf"\b(?:in|for|during|of)\s+{_YEAR}\b", text):
         y = int(m.group(1))
         return Dates(date(y, 1, 1), date(y, 12, 31), str(y))
     return None
