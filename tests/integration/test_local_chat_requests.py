@@ -134,6 +134,8 @@ def test_a_question_about_one_customer_gets_its_aging(message: str) -> None:
     assert answer["tools_used"] == ["get_ar_aging"]
     assert f"({row['customer_id']})" in reply
     assert "customers owe" not in reply
+    if message.startswith("Is"):
+        assert reply.startswith("Yes: " if past_due(row) else "No: ")
     if past_due(row):
         assert f"of which {money(past_due(row), 'USD')} is past due" in reply
         for bucket in ("days_1_30", "days_31_60", "days_61_90", "days_over_90"):

@@ -3,6 +3,7 @@ customer's balance, all that customers owe, and the actions recorded so far."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -36,7 +37,12 @@ def overdue(ask: Ask) -> str:
     if len(found) > 1:
         return which_one(found)
     if found:
-        return describe(found[0], cur)
+        row = found[0]
+        if not re.search(r"^\W*(?:is|are|does|has)\b.*\b(?:overdue|past[\s-]due|late)\b", ask.text):
+            return describe(row, cur)
+        # A yes-or-no question gets its yes or no first.
+        late = owed_at_least(row, 1) > 0
+        return f"{'Yes' if late else 'No'}: {describe(row, cur)}"
     if (named := named_customer_id(ask.request.message)) is not None:
         return f"I found no customer {named} with an account in the receivables."
     if intents.asks_total_owed(ask.text):
