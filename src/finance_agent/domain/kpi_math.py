@@ -19,9 +19,7 @@ def gross_margin(revenue: Decimal, cogs: Decimal) -> Decimal:
     return to_ratio((revenue - cogs) / revenue)
 
 
-def _sum_between(
-    sales: Iterable[SalesDay], start: date, end: date
-) -> tuple[Decimal, Decimal, int]:
+def _sum_between(sales: Iterable[SalesDay], start: date, end: date) -> tuple[Decimal, Decimal, int]:
     """Revenue, cost of goods sold and the number of days with a record, ``start`` to ``end``."""
     revenue = cogs = Decimal(0)
     days = 0
