@@ -14,22 +14,22 @@ from finance_agent.domain.usecases import CreateCollectionReminderUC, ListAction
 TODAY = date(2026, 3, 31)
 
 
+def customer(customer_id: str, name: str, current: str, days_1_30: str, days_61_90: str) -> ARAging:
+    return ARAging(
+        customer_id=customer_id,
+        customer_name=name,
+        email=f"ap@{customer_id.lower()}.example.com",
+        current=current,
+        days_1_30=days_1_30,
+        days_31_60="0",
+        days_61_90=days_61_90,
+        days_over_90="0",
+    )
+
+
 @pytest.fixture
 def store(sqlite_repo: FinanceRepository) -> FinanceRepository:
-    sqlite_repo.put_ar_aging(
-        [
-            ARAging(
-                customer_id="CUST001",
-                customer_name="Acme Corp",
-                email="ap@acme.example.com",
-                current="100.00",
-                days_1_30="50.00",
-                days_31_60="0",
-                days_61_90="25.00",
-                days_over_90="0",
-            )
-        ]
-    )
+    sqlite_repo.put_ar_aging([customer("CUST001", "Acme Corp", "100.00", "50.00", "25.00")])
     return sqlite_repo
 
 
@@ -62,20 +62,7 @@ def test_remind_date_defaults_to_today(store: FinanceRepository) -> None:
 
 
 def test_a_customer_with_nothing_past_due_gets_no_reminder(store: FinanceRepository) -> None:
-    store.put_ar_aging(
-        [
-            ARAging(
-                customer_id="CUST002",
-                customer_name="Paid Up Ltd.",
-                email="ap@paid-up.example.com",
-                current="900.00",
-                days_1_30="0",
-                days_31_60="0",
-                days_61_90="0",
-                days_over_90="0",
-            )
-        ]
-    )
+    store.put_ar_aging([customer("CUST002", "Paid Up Ltd.", "900.00", "0", "0")])
 
     with pytest.raises(ConflictError, match="CUST002 has nothing past due"):
         remind(store).execute(customer_id="CUST002", performed_by="ana@example.com")
