@@ -6,8 +6,11 @@ through the product's KPI code.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +209,34 @@ def test_bad_configuration_exits_1_with_one_line(
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1
     assert "CURRENCY" in lines[0]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_the_script_tells_output_it_cannot_write_in_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "finance_agent.tools.seed_data", "--today", "2025-01-31"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "seed_data: error: cannot write output: No space left on device"
+    ]
+
+
+def test_the_script_stops_quietly_when_its_reader_leaves() -> None:
+    script = subprocess.Popen(
+        [sys.executable, "-m", "finance_agent.tools.seed_data", "--today", "2025-01-31"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert script.stdout is not None
+    assert script.stderr is not None
+    script.stdout.close()  # the reader goes away before the first line
+    _, errors = script.communicate(timeout=120)
+    assert script.returncode == 141
+    assert errors == ""

@@ -13,6 +13,8 @@ actions in :mod:`.demo_accounts`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import sys
 from argparse import ArgumentTypeError
@@ -292,5 +294,21 @@ def _repo() -> FinanceRepository:
     return get_repo()
 
 
-if __name__ == "__main__":  # pragma: no cover - exercised through main() in tests
-    raise SystemExit(main())
+def run_as_script() -> int:
+    """``python -m``: main(), with output that cannot be written told in one line."""
+    try:
+        code = main()
+        sys.stdout.flush()  # a full disk shows here, while the error can still be told
+    except OSError as exc:  # BrokenPipeError included: the reader went away
+        # The Python docs' advice: stdout to /dev/null, so the exit's flush is quiet.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            return 141  # stopped early by its reader, as `head` does: quietly, like SIGPIPE
+        print(f"seed_data: error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover - run_as_script() is tested directly
+    raise SystemExit(run_as_script())
