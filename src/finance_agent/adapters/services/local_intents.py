@@ -10,6 +10,7 @@ from datetime import date
 
 from finance_agent.adapters.services.local_requests import (
     REMIND_VERB,
+    asks_what_was_done,
     customer_id,
     named_customer_ids,
     reminder_mood,
@@ -39,6 +40,8 @@ def detect_intent(text: str, original: str) -> str | None:
     text = re.sub(r"\bremind (?:me|us)\b", "tell me", text)
     if re.search(_DELETE, text) and re.search(_RECORDS, text):
         return "delete_actions"
+    if asks_what_was_done(text):
+        return "actions"
     if re.search(REMIND_VERB, text):
         mood = reminder_mood(text)
         named = customer_id(original) is not None

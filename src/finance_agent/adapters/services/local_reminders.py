@@ -3,8 +3,10 @@ when told not to, and explained (nothing recorded) when only asked about."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from finance_agent.adapters.services.local_commands import Command, read_command
 from finance_agent.adapters.services.local_customers import (
     Row,
     all_customers,
@@ -13,12 +15,13 @@ from finance_agent.adapters.services.local_customers import (
 )
 from finance_agent.adapters.services.local_format import money
 from finance_agent.adapters.services.local_requests import (
-    customer_id,
     named_customer_id,
-    reminder_arguments,
     reminder_mood,
+    said_id,
 )
+from finance_agent.adapters.services.local_spans import normalize
 from finance_agent.adapters.services.local_tools import Ask
+from finance_agent.adapters.services.local_when import read_when
 from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
@@ -35,25 +38,70 @@ def remind(ask: Ask) -> str:
         named = named_customer_id(message)
         whom = f" for {named}" if named else ""
         return f"Understood: no reminder{whom}. Nothing was recorded."
+    command = read_command(message) if mood == "request" else None
     found: list[Row] = []
     currency = get_settings().currency
-    strict = named_customer_id(message)
-    if mood == "question" or strict is None:  # a name, or the past due to explain, needs the store
+    strict = said_id(command.customer) if command else named_customer_id(message)
+    if strict is None:  # a name, or the past due to explain, needs the store
         rows, currency = all_customers(ask.tools)
-        found = find_customers(message, rows)
+        found = find_customers(command.customer if command else message, rows)
         if len(found) > 1:
             return which_one(found)
+    elif mood == "question":
+        rows, currency = all_customers(ask.tools)
+        found = find_customers(strict, rows)
+    target = strict or (str(found[0]["customer_id"]) if found else None)
     if mood == "question":
         return _explain(found[0] if found else None, strict, currency)
-    arguments = reminder_arguments(message, clock.today())
-    if strict is None and found:
-        arguments["customer_id"] = str(found[0]["customer_id"])
-    elif strict is None and (loose := customer_id(message)) is not None:
-        arguments["customer_id"] = loose  # not in the store: the route says it is not found
-    if "customer_id" not in arguments:
-        how = _HOW_TO_ASK.format(who="<customer id>")
-        return f"Which customer should I remind? To record a reminder, {how}."
-    return _record(ask, arguments)
+    if command is None:
+        return _not_a_command(target)
+    when = read_when(normalize(command.when), clock.today())
+    if when.day is None:
+        return _no_date(command, target, when.problem or "")
+    arguments = {"remind_date": when.day.isoformat()}
+    if command.invoice:
+        arguments["invoice_id"] = command.invoice
+    if target is None and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", command.customer):
+        target = command.customer  # not in the store: the route says it is not found
+    if target is None:
+        return f'I recorded nothing: I found no customer named "{command.customer}".'
+    return _record(ask, {"customer_id": target, **arguments})
+
+
+def _send(target: str | None, command: Command | None, on: str = "") -> str:
+    invoice = f" invoice {command.invoice}" if command and command.invoice else ""
+    return f"remind {target or '<customer id>'} to pay{invoice}{on}"
+
+
+def _not_a_command(target: str | None) -> str:
+    """A message that mentions reminding but is not a command: say what would record it."""
+    if target is None:
+        return (
+            "Which customer should I remind? I recorded nothing. To record a reminder, send: "
+            f"{_send(None, None)} (optionally with an invoice and a date, e.g. on YYYY-MM-DD)"
+        )
+    return (
+        "I recorded nothing: I record a reminder only when the whole message asks for one, "
+        "for one customer, and this one says something else too or asks it another way. "
+        f"To record it, send: {_send(target, None)}"
+    )
+
+
+def _no_date(command: Command, target: str | None, problem: str) -> str:
+    if not re.search(r"\d|day|week|month|next|end|" + "|".join(_MONTH_STARTS), command.when, re.I):
+        return (
+            f'I recorded nothing: "{command.when.strip()}" is more than a reminder request, '
+            "and I record one only when the whole message asks for it. To record it, send: "
+            f"{_send(target, command)}"
+        )
+    return (
+        f'I recorded nothing: I could not read "{command.when.strip()}" as one date ({problem}). '
+        f"Write the date as YYYY-MM-DD. To record it, send: "
+        f"{_send(target, command, ' on YYYY-MM-DD')}"
+    )
+
+
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _explain(row: Row | None, named: str | None, currency: str) -> str:

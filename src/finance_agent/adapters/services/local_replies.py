@@ -14,8 +14,9 @@ HELP = (
     '- overdue customers, e.g. "which customers are more than sixty days overdue?", or one '
     'customer, "how much does <customer id or name> owe?";\n'
     '- recent actions, e.g. "show the recent actions";\n'
-    '- reminders, one customer at a time, e.g. "remind <customer id or name> to pay" (this '
-    "needs the agent:actions permission)."
+    '- reminders, one customer at a time, sent as a command of their own, e.g. "remind '
+    '<customer id or name> to pay", with a date if wanted (tomorrow, on Monday, in two weeks, '
+    "end of month or YYYY-MM-DD); this needs the agent:actions permission."
 )
 NO_BULK_REMINDERS = (
     "I can't do that: I record one reminder per request, for one customer you name, e.g. "

@@ -1,18 +1,15 @@
 """How the local assistant reads a request to act: whether a reminder is really asked for
 (an imperative), refused ("don't remind ...") or only asked about ("should I remind ...?"),
-and the reminder route's arguments. Pure text work, like ``local_intents``.
+and who it names. The command that records one is read by ``local_commands``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from typing import Literal
 
-from finance_agent.adapters.services.local_spans import normalize
-
 REMIND_VERB = r"\b(?:remind\w*|chase|nudge|dun)\b"
-_CUSTOMER_ID = re.compile(r"\b(CUST[-_]?\d+)\b", re.IGNORECASE)
+_CUSTOMER_ID = re.compile(r"\b(CUST(?:[-_]|\s(?=\d))?\d+)\b", re.IGNORECASE)
 _ID = r"([A-Za-z0-9][A-Za-z0-9._-]{0,63})"
 _NOT_IDS = {
     "me", "us", "them", "the", "a", "an", "all", "everyone", "customers", "customer", "him",
@@ -21,7 +18,7 @@ _NOT_IDS = {
 # Said before the verb, these turn "remind X" into its opposite.
 _NEGATION = (
     r"\b(?:don'?t|do not|does not|doesn'?t|never|no need to|stop|skip|avoid|"
-    r"shouldn'?t|mustn'?t|hold off(?: on)?|refrain from)\b"
+    r"shouldn'?t|mustn'?t|hold|no|refrain from)\b"
 )
 # A clear request starts with the verb, perhaps after a courtesy ("please", "can you").
 _COURTESY = (
@@ -34,9 +31,22 @@ _QUESTION = re.compile(
     rf"^\W*(?:{_COURTESY}[\s,]+)*"
     r"(?:should|shall|what|whats|how|why|when|is|are|does|if|do(?! remind)|would(?! you))\b"
     r"|\b(?:should (?:i|we)|what (?:happens|if|would)|would it|is it worth|do (?:i|we) need)\b"
+    r"|\b(?:let me know|tell me|whether|check if|needs? (?:a )?reminder)\b"
 )
 
 Mood = Literal["request", "negated", "question"]
+
+
+def asks_what_was_done(text: str) -> bool:
+    """Whether a normalized message asks about a reminder already sent ("did we remind X?",
+    "was X reminded", "why did the agent remind X"): a question about the record."""
+    return bool(
+        re.search(
+            r"\breminded\b|\b(?:did|have|has) (?:we|you|i|they|the agent|anyone|someone|it) "
+            r"(?:already )?(?:remind|chase|send|sent|record)",
+            text,
+        )
+    )
 
 
 def reminder_mood(text: str) -> Mood:
@@ -55,12 +65,19 @@ def reminder_mood(text: str) -> Mood:
 def named_customer_id(original: str) -> str | None:
     """A customer id in the usual form (CUST012), however it is written."""
     m = _CUSTOMER_ID.search(original)
-    return m.group(1).upper() if m else None
+    return said_id(m.group(1)) if m else None
 
 
 def named_customer_ids(original: str) -> set[str]:
     """Every customer id in the usual form the message names."""
-    return {m.upper() for m in _CUSTOMER_ID.findall(original)}
+    return {said_id(m) or m for m in _CUSTOMER_ID.findall(original)}
+
+
+def said_id(customer: str) -> str | None:
+    """A customer id as said ("cust-14", "CUST 4"), in the store's form (CUST014)."""
+    if m := re.fullmatch(r"cust[-_ ]?(\d+)", customer.strip(), re.IGNORECASE):
+        return f"CUST{int(m.group(1)):03d}"
+    return None
 
 
 def customer_id(original: str) -> str | None:
@@ -73,28 +90,3 @@ def customer_id(original: str) -> str | None:
             if candidate and candidate.lower() not in _NOT_IDS:
                 return candidate
     return None
-
-
-def reminder_arguments(original: str, today: date) -> dict[str, str]:
-    """The reminder route's body: customer, and the invoice and date when said."""
-    arguments: dict[str, str] = {}
-    if (customer := customer_id(original)) is not None:
-        arguments["customer_id"] = customer
-    invoice = re.search(
-        rf"\binvoice\s+(?:no\.?\s*|number\s+|#\s*)?{_ID}|\b(INV[-_][A-Za-z0-9._-]+)",
-        original,
-        re.IGNORECASE,
-    )
-    token = (invoice.group(1) or invoice.group(2)).rstrip("._-") if invoice else ""
-    if re.search(r"\d", token):  # invoice numbers have digits; "invoice from May" names none
-        arguments["invoice_id"] = token
-    lowered = normalize(original)
-    if m := re.search(r"\b(\d{4}-\d{2}-\d{2})\b", original):
-        arguments["remind_date"] = m.group(1)
-    elif re.search(r"\btomorrow\b", lowered):
-        arguments["remind_date"] = (today + timedelta(days=1)).isoformat()
-    elif m := re.search(r"\bin (\d{1,3}) days?\b", lowered):
-        arguments["remind_date"] = (today + timedelta(days=int(m.group(1)))).isoformat()
-    elif re.search(r"\bnext week\b", lowered):
-        arguments["remind_date"] = (today + timedelta(days=7)).isoformat()
-    return arguments
