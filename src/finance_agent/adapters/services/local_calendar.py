@@ -26,7 +26,7 @@ class Dates:
     label: str
 
 
-def _iso_dates(text: str) -> list[date]:
+def iso_dates(text: str) -> list[date]:
     found: list[date] = []
     for said in re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", text):
         try:
@@ -78,7 +78,7 @@ def parse_dates(text: str, today: date, ahead: bool = False) -> Dates | None:
     """The calendar period a normalized message names, or None. A month without a year is
     the latest one (``ahead``: the next one), the current month included; two dates or
     months are the days from the first to the last; "since" one runs to today."""
-    days = _iso_dates(text)
+    days = iso_dates(text)
     if len(days) >= 2:
         start, end = min(days), max(days)
         return Dates(start, end, f"{start} to {end}")

@@ -20,6 +20,8 @@ def _for(asked: Dates) -> str:
     """The period as a question names it: "on 2026-10-16", "in October 2026"."""
     if asked.start == asked.end:
         return f"on {asked.start}"
+    if asked.label.startswith("the "):
+        return f"for {asked.label}"
     return f"from {asked.label}" if " to " in asked.label else f"in {asked.label}"
 
 
@@ -74,7 +76,7 @@ def past_figures(ask: Ask, asked: Dates) -> str:
     )
 
 
-def forecast_figures(ask: Ask, asked: Dates) -> str:
+def forecast_figures(ask: Ask, asked: Dates, method: str = CHAT_FORECAST_METHOD) -> str:
     """The forecast's days inside ``asked``: forecasts run from tomorrow."""
     today = clock.today()
     tomorrow = today + timedelta(days=1)
@@ -83,23 +85,29 @@ def forecast_figures(ask: Ask, asked: Dates) -> str:
             f"{asked.label} is past: a forecast looks ahead from tomorrow ({tomorrow}). For "
             f'what was sold, ask "revenue {_for(asked)}".'
         )
-    horizon = (asked.end - today).days
-    if horizon > MAX_PERIOD_DAYS:
+    farthest = today + timedelta(days=MAX_PERIOD_DAYS)
+    if asked.start > farthest:
         return (
-            f"I can forecast {MAX_PERIOD_DAYS} days ahead at most, to "
-            f"{today + timedelta(days=MAX_PERIOD_DAYS)}; {asked.label} runs to {asked.end}."
+            f"I can forecast {MAX_PERIOD_DAYS} days ahead at most, to {farthest}; "
+            f"{asked.label} begins on {asked.start}."
         )
-    start = max(asked.start, tomorrow)
-    f = ask.tools.call("cashflow_forecast", horizon=horizon, method=CHAT_FORECAST_METHOD)
+    start, end = max(asked.start, tomorrow), min(asked.end, farthest)
+    horizon = (end - today).days
+    f = ask.tools.call("cashflow_forecast", horizon=horizon, method=method)
     cur = f["currency"]
-    points = [p for p in f["points"] if start <= date.fromisoformat(str(p["date"])) <= asked.end]
+    points = [p for p in f["points"] if start <= date.fromisoformat(str(p["date"])) <= end]
     total = sum((Decimal(str(p["amount"])) for p in points), Decimal(0))
     days = len(points) or 1
     reply = (
-        f"Cash outlook {_in(asked, start, asked.end)}: about "
+        f"Cash outlook {_in(asked, start, end)}: about "
         f"{money(total, cur)} expected from sales, {money(total / days, cur)} a day on "
         f"average (method: {f['method']})."
     )
+    if end < asked.end:
+        reply += (
+            f" The forecast reaches {MAX_PERIOD_DAYS} days ahead at most, so this covers "
+            f"{asked.label} only to {end}, not to {asked.end}."
+        )
     if start > asked.start:
         reply += f" {asked.label} began before tomorrow; this covers the days still to come."
     return reply

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import not_a_date, parse_dates
+from finance_agent.adapters.services.local_calendar import not_a_date
 from finance_agent.adapters.services.local_dated import forecast_figures
 from finance_agent.adapters.services.local_format import LISTED, during, money
+from finance_agent.adapters.services.local_periods import read_period, unread_period
 from finance_agent.adapters.services.local_spans import Span
 from finance_agent.adapters.services.local_tools import (
     CHAT_ANOMALY_METHOD,
@@ -21,8 +22,13 @@ from finance_agent.shared import clock
 def cashflow(ask: Ask) -> str:
     if (misread := not_a_date(ask.text)) is not None:
         return misread
-    if (dates := parse_dates(ask.text, clock.today(), ahead=True)) is not None:
+    dates = read_period(ask.text, clock.today(), ahead=True)
+    if isinstance(dates, str):
+        return dates
+    if dates is not None:
         return forecast_figures(ask, dates)
+    if (unread := unread_period(ask.text)) is not None:
+        return unread
     span = spans.asked_span(ask.text, 30, future=True)
     if "so far" in span.label:  # "this month so far" looks back; a forecast looks ahead
         span = Span(30, "the next 30 days")
@@ -49,7 +55,12 @@ def anomalies(ask: Ask) -> str:
     span, instead = spans.asked_span(ask.text, 60), ""
     if (misread := not_a_date(ask.text)) is not None:
         return misread
-    if (dates := parse_dates(ask.text, clock.today())) is not None:
+    dates = read_period(ask.text, clock.today())
+    if isinstance(dates, str):
+        return dates
+    if dates is None and (unread := unread_period(ask.text)) is not None:
+        return unread
+    if dates is not None:
         if dates.start > clock.today():
             return f"{dates.label} has not come yet: unusual days can only be past ones."
         # The scan looks at days ending today: the days since the period began, said so.

@@ -8,7 +8,7 @@ from typing import Any
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.chat import ChatRequest
-from finance_agent.adapters.services.local_calendar import parse_dates
+from finance_agent.adapters.services.local_periods import read_period
 from finance_agent.domain.errors import DomainError
 from finance_agent.domain.models import ChatTurn
 from finance_agent.domain.models.chat import MAX_CHAT_TEXT
@@ -57,7 +57,7 @@ def _names_period(text: str) -> bool:
     today = clock.today()
     return (
         spans.parse_span(text, today) is not None
-        or parse_dates(text, today) is not None
+        or read_period(text, today) is not None
         or spans.mentions_yesterday(text)
     )
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import not_a_date, parse_dates
+from finance_agent.adapters.services.local_calendar import not_a_date
 from finance_agent.adapters.services.local_dated import past_figures
 from finance_agent.adapters.services.local_format import during, money, percent, trend
+from finance_agent.adapters.services.local_periods import read_period, unread_period
 from finance_agent.adapters.services.local_tools import Ask, Tools
 from finance_agent.shared import clock
 
@@ -54,8 +55,13 @@ def kpis(ask: Ask) -> str:
         return _yesterday(ask.tools)
     if (misread := not_a_date(ask.text)) is not None:
         return misread
-    if (dates := parse_dates(ask.text, clock.today())) is not None:
+    dates = read_period(ask.text, clock.today())
+    if isinstance(dates, str):
+        return dates
+    if dates is not None:
         return past_figures(ask, dates)
+    if (unread := unread_period(ask.text)) is not None:
+        return unread
     span = spans.asked_span(ask.text, 30)
     if (refused := spans.out_of_range(span)) is not None:
         return refused
