@@ -20,9 +20,10 @@ from collections.abc import Callable
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 from finance_agent.adapters.services.local_collections import actions, overdue
+from finance_agent.adapters.services.local_compare import asks_comparison
 from finance_agent.adapters.services.local_figures import anomalies, cashflow
 from finance_agent.adapters.services.local_history import History, follow_up
-from finance_agent.adapters.services.local_kpis import kpis, previous
+from finance_agent.adapters.services.local_kpis import compared, kpis, previous
 from finance_agent.adapters.services.local_reminders import remind
 from finance_agent.adapters.services.local_replies import (
     HELP,
@@ -45,6 +46,8 @@ class LocalChatProvider:
         history = History(request)
         text = normalize(request.message)
         intent = intents.detect_intent(text, request.message) or follow_up(text, history)
+        if intent in (None, "kpis") and asks_comparison(text):
+            intent = "compare"
         ask = Ask(tools, text, request, history)
         try:
             reply = _ANSWERS[intent](ask) if intent else HELP
@@ -58,6 +61,7 @@ class LocalChatProvider:
 _ANSWERS: dict[str, Callable[[Ask], str]] = {
     "kpis": kpis,
     "previous": previous,
+    "compare": compared,
     "cashflow": cashflow,
     "anomalies": anomalies,
     "overdue": overdue,

@@ -88,7 +88,7 @@ def asks_previous(text: str) -> bool:
     return bool(
         re.search(
             r"\b(?:previous|prior|preceding|before that|earlier period|period before)\b"
-            r"|\bcompare\w* (?:it|that|this)\b",
+            r"|\bcompare\w* (?:it|that|this)\b|\b(?:day|week|month|quarter|year) before\b",
             text,
         )
     )

@@ -11,7 +11,14 @@ from typing import Any
 from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services import local_spans as spans
 from finance_agent.adapters.services.local_calendar import not_a_date
+from finance_agent.adapters.services.local_compare import asks_comparison, compare
 from finance_agent.adapters.services.local_dated import past_figures
+from finance_agent.adapters.services.local_followups import (
+    before,
+    compare_answer,
+    discussed,
+    unit_said,
+)
 from finance_agent.adapters.services.local_format import during, money, percent, trend
 from finance_agent.adapters.services.local_periods import read_period, unread_period
 from finance_agent.adapters.services.local_tools import Ask, Tools
@@ -48,6 +55,11 @@ def _comparison(k: Mapping[str, Any], days: int) -> tuple[str, str, str]:
     change = trend(k["revenue"], prev["revenue"])
     said = f", {change} {_before(days)} ({money(prev['revenue'], cur)})" if change else ""
     return said, margin, ""
+
+
+def compared(ask: Ask) -> str:
+    """Two periods compared, else the KPIs as asked."""
+    return compare_answer(ask, clock.today()) or kpis(ask)
 
 
 def kpis(ask: Ask) -> str:
@@ -96,6 +108,11 @@ def previous(ask: Ask) -> str:
     """The period before the one asked about: the KPIs route reports it alongside. Its
     length is the one said now, else the one said last in the session, else 30 days."""
     days = intents.days_said(ask.request.message, clock.today())
+    if days is None and (period := discussed(ask, clock.today())) is not None:
+        prior = before(period, unit_said(ask.text))
+        return (
+            compare(ask, period, prior) if asks_comparison(ask.text) else past_figures(ask, prior)
+        )
     if days is None:
         earlier = (intents.days_said(m, clock.today()) for m in ask.history.user_messages())
         days = next((d for d in earlier if d is not None), 30)
