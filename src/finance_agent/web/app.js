@@ -226,12 +226,17 @@ function showSignIn(message, kind = "info") {
   document.title = "Sign in · finance-agent";
 }
 
-function signOut(message = "You are signed out. Paste a token or open a new link to sign in.") {
+/** Forgets what the previous sign-in saw: the next one starts from a clean page. */
+function clearSession() {
   state.token = null;
   state.store?.remove("token");
   state.store?.remove("chat-session");
   state.sessionId = null;
   resetChat();
+}
+
+function signOut(message = "You are signed out. Paste a token or open a new link to sign in.") {
+  clearSession();
   showSignIn(message);
   $("token-input").focus();
 }
@@ -900,6 +905,17 @@ function wire() {
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") $("chart-tip").hidden = true;
   });
+  // A new #token= link opened in this tab only changes the fragment: no load happens.
+  window.addEventListener("hashchange", signInFromFragment);
+}
+
+/** Signs in with the token of a #token= link opened in a tab that is already open. */
+function signInFromFragment() {
+  if (!state.api) return; // the API address is invalid: nothing to sign in to
+  const token = tokenFromFragment();
+  if (!token || token === state.token) return;
+  if (state.signedIn) clearSession();
+  signIn(token);
 }
 
 function start() {
