@@ -21,7 +21,7 @@ from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 from finance_agent.adapters.services.local_collections import actions, overdue
 from finance_agent.adapters.services.local_compare import asks_comparison
-from finance_agent.adapters.services.local_figures import anomalies, cashflow
+from finance_agent.adapters.services.local_figures import cashflow
 from finance_agent.adapters.services.local_history import History, follow_up
 from finance_agent.adapters.services.local_kpis import compared, kpis, previous
 from finance_agent.adapters.services.local_reminders import remind
@@ -33,6 +33,7 @@ from finance_agent.adapters.services.local_replies import (
 )
 from finance_agent.adapters.services.local_spans import normalize
 from finance_agent.adapters.services.local_tools import Ask, ToolError, Tools
+from finance_agent.adapters.services.local_unusual import anomalies
 from finance_agent.shared.log import logger
 
 NAME = "local"

@@ -37,6 +37,12 @@ class History:
             )
         return [turn.text for turn in reversed(self._turns) if turn.role == "user"]
 
+    def last_reply(self) -> str:
+        """The assistant's latest answer in the session, or ""."""
+        self.user_messages()
+        turns = self._turns or []
+        return next((t.text for t in reversed(turns) if t.role == "assistant"), "")
+
     def remember(self, message: str, reply: str) -> None:
         now = clock.now_utc()
         turns = [

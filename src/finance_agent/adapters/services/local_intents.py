@@ -57,7 +57,7 @@ def detect_intent(text: str, original: str) -> str | None:
         text,
     ):
         return "actions"
-    strong = r"\b(?:unusual|anomal\w*|outliers?|abnormal|irregular|atypical)\b"
+    strong = r"\b(?:unusual|anomal\w*|outliers?|abnormal|irregular|atypical|flagged)\b"
     weak = r"\b(?:spikes?|drops?|dips?|odd|strange|weird|stand(?:s|ing)? out|stood out)\b"
     if re.search(strong, text) or (
         re.search(weak, text) and re.search(r"\b(?:sales|revenue|days?)\b", text)
