@@ -107,6 +107,22 @@ export function randomKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// A server that stops answering (a paused process, a lost connection) must not leave the
+// page waiting forever: every request gives up after this long.
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** fetch() that gives up after ``timeoutMs``, reading the whole body within that time. */
+async function fetchText(url, init, timeoutMs) {
+  const controller = new AbortController();
+  const timer = window.setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, { ...init, signal: controller.signal });
+    return { response, text: await response.text() };
+  } finally {
+    window.clearTimeout(timer);
+  }
+}
+
 export class Api {
   constructor(base, { getToken, onUnauthorized }) {
     this.base = base;
@@ -130,7 +146,7 @@ export class Api {
     return `${this.base}${path}${text ? `?${text}` : ""}`;
   }
 
-  async request(method, path, { params, body, headers } = {}) {
+  async request(method, path, { params, body, headers, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
     const token = this.getToken();
     if (!token) {
       const error = new ApiError(401, "unauthorized", "a bearer token is required");
@@ -142,19 +158,24 @@ export class Api {
       sent["Content-Type"] = "application/json";
     }
     let response;
+    let text;
     try {
-      response = await fetch(this.url(path, params), {
-        method,
-        headers: sent,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store",
-        credentials: "omit",
-        referrerPolicy: "no-referrer",
-      });
+      ({ response, text } = await fetchText(
+        this.url(path, params),
+        {
+          method,
+          headers: sent,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          cache: "no-store",
+          credentials: "omit",
+          referrerPolicy: "no-referrer",
+        },
+        timeoutMs,
+      ));
     } catch {
+      // Down, unreachable or too slow: to the user it is the same, the API did not answer.
       throw new ApiError(0, "network", `Cannot reach the API at ${this.label}.`);
     }
-    const text = await response.text();
     let data = null;
     try {
       data = text ? JSON.parse(text) : null;
@@ -183,13 +204,16 @@ export class Api {
   /** The API's OpenAPI document, or null when it does not publish one. Fetched once. */
   openapi() {
     if (!this.openapiPromise) {
-      this.openapiPromise = fetch(`${this.base}/openapi.json`, {
-        headers: { Accept: "application/json" },
-        credentials: "omit",
-        referrerPolicy: "no-referrer",
-      })
-        .then((response) => (response.ok ? response.json() : null))
-        .catch(() => null);
+      this.openapiPromise = fetchText(
+        `${this.base}/openapi.json`,
+        { headers: { Accept: "application/json" }, credentials: "omit", referrerPolicy: "no-referrer" },
+        REQUEST_TIMEOUT_MS,
+      )
+        .then(({ response, text }) => (response.ok ? JSON.parse(text) : null))
+        .catch(() => {
+          this.openapiPromise = null; // not answered: ask again next time
+          return null;
+        });
     }
     return this.openapiPromise;
   }

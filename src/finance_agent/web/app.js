@@ -28,6 +28,8 @@ const ACTIONS_SHOWN = 10;
 // Clicks on the same row within this time after a reminder went through repeat that intent
 // (a double click): they reuse its Idempotency-Key, so the API replays the first answer.
 const SAME_INTENT_MS = 3000;
+// A model may take a while to answer: the chat waits longer than the figures do.
+const CHAT_TIMEOUT_MS = 60_000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -804,7 +806,10 @@ async function sendChat(message) {
   const body = { message };
   if (state.sessionId) body.session_id = state.sessionId;
   try {
-    const answer = await state.api.request("POST", ROUTES.chat, { body });
+    const answer = await state.api.request("POST", ROUTES.chat, {
+      body,
+      timeoutMs: CHAT_TIMEOUT_MS,
+    });
     const data = answer.data || {};
     if (data.session_id) {
       state.sessionId = data.session_id;

@@ -1,0 +1,78 @@
+"""The web page when the API is slow, down, or comes back: it never waits forever nor
+shows figures for a choice it could not load."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from browser.conftest import PageOpener
+from browser.test_web_page import REMINDER_PATH, expect, overdue_row, wait_until_loaded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
+
+def never_answer(route: Route) -> None:
+    """A paused server: the request is taken and no answer ever comes."""
+
+
+def signed_in_with_a_fake_clock(open_page: PageOpener, token: str) -> Page:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    page.clock.install()
+    page.reload()  # the token is in the tab's storage: signed in again, now on the fake clock
+    wait_until_loaded(page)
+    return page
+
+
+def test_a_reminder_the_server_never_answers_gives_up_and_can_be_sent_again(
+    open_page: PageOpener, token: str
+) -> None:
+    page = signed_in_with_a_fake_clock(open_page, token)
+    keys: list[str | None] = []
+
+    def hang(route: Route) -> None:
+        keys.append(route.request.headers.get("idempotency-key"))
+
+    page.route(f"**{REMINDER_PATH}", hang)
+    _, button = overdue_row(page, 3)
+    button.click()
+    expect(button).to_have_text("Sending…")
+    page.clock.run_for(16_000)
+    expect(page.locator("#reminder-status")).to_contain_text("Cannot reach the API")
+    expect(page.locator("#reminder-status")).to_contain_text("not confirmed")
+    expect(button).to_have_text("Send reminder")
+    with page.expect_request(f"**{REMINDER_PATH}"):
+        button.click()
+    expect(button).to_have_text("Sending…")
+    assert len(keys) == 2
+    assert keys[0] and keys[0] == keys[1]  # the retry cannot record it twice
+
+
+def test_a_chat_answer_that_never_comes_gives_up_after_a_minute(
+    open_page: PageOpener, token: str
+) -> None:
+    page = signed_in_with_a_fake_clock(open_page, token)
+    page.route("**/agent/chat", never_answer)
+    page.get_by_label("Your question").fill("Who owes us the most?")
+    page.keyboard.press("Enter")
+    expect(page.locator(".bubble-waiting")).to_have_count(1)
+    page.clock.run_for(20_000)  # longer than the figures wait: a model may be slow
+    expect(page.locator(".bubble-waiting")).to_have_count(1)
+    page.clock.run_for(41_000)
+    expect(page.locator(".bubble-waiting")).to_have_count(0)
+    expect(page.locator(".bubble-error")).to_contain_text("Cannot reach the API")
+    assert page.locator("#chat-send").get_attribute("aria-disabled") is None
+    assert page.get_by_label("Your question").input_value() == "Who owes us the most?"
+
+
+def test_figures_the_server_never_answers_end_in_the_not_reachable_message(
+    open_page: PageOpener, token: str
+) -> None:
+    page = signed_in_with_a_fake_clock(open_page, token)
+    page.route("**/agent/tools/kpis?**", never_answer)
+    page.locator('label[for="period-7"]').click()
+    expect(page.locator("#kpis")).to_have_attribute("aria-busy", "true")
+    page.clock.run_for(16_000)
+    expect(page.locator("#kpi-error")).to_contain_text("Cannot reach the API")
+    expect(page.locator("#kpis")).to_have_attribute("aria-busy", "false")
