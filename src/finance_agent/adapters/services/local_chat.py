@@ -21,6 +21,7 @@ from finance_agent.adapters.services import local_intents as intents
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 from finance_agent.adapters.services.local_collections import actions, overdue
 from finance_agent.adapters.services.local_compare import asks_comparison
+from finance_agent.adapters.services.local_customers import about_a_customer
 from finance_agent.adapters.services.local_figures import cashflow
 from finance_agent.adapters.services.local_history import History, follow_up
 from finance_agent.adapters.services.local_kpis import compared, kpis, previous
@@ -51,6 +52,8 @@ class LocalChatProvider:
             intent = "compare"
         ask = Ask(tools, text, request, history)
         try:
+            if intent in (None, "kpis") and about_a_customer(tools, request.message, text):
+                intent = "overdue"
             reply = _ANSWERS[intent](ask) if intent else HELP
         except ToolError as exc:
             reply = refusal(exc)

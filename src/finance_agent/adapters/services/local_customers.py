@@ -89,3 +89,17 @@ def describe(row: Row, currency: str) -> str:
         f"{who} owes {money(total, currency)}, of which {money(past_due, currency)} is past "
         f"due: {buckets}."
     )
+
+
+_ABOUT_AN_ACCOUNT = (
+    r"\b(?:balance|a/?r|receivables?|late|owe\w*|owing|pay\w*|outstanding|account|credit)\b"
+)
+
+
+def about_a_customer(tools: Tools, message: str, text: str) -> bool:
+    """Whether a question about an account ("balance of summit builders", "is Acme Foods
+    late on payments?") names a customer the receivables hold."""
+    if not re.search(_ABOUT_AN_ACCOUNT, text):
+        return False
+    rows = tools.look_up("get_ar_aging", min_days_overdue=0)["customers"]
+    return bool(find_customers(message, rows))

@@ -3,6 +3,7 @@ continues, and each answered turn saved for the next one."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from finance_agent.adapters.services import local_intents as intents
@@ -78,11 +79,25 @@ def _continued(topic: str, text: str) -> str:
     return topic
 
 
+def _continues_overdue(text: str, history: History) -> bool:
+    """ "and for CUST007?", "what about Acme?", "and over 90?" just after overdue customers."""
+    if _names_period(text) or not re.search(
+        r"^\W*(?:and|what about|how about|what of|same for)\b", text
+    ):
+        return False
+    for earlier in history.user_messages():  # newest first
+        if (intent := intents.detect_intent(spans.normalize(earlier), earlier)) is not None:
+            return intent == "overdue"
+    return False
+
+
 def follow_up(text: str, history: History) -> str | None:
     """A message with no topic of its own ("and the previous 30?", "what about this month?")
     continues the session's topic: the last one asked, as the follow-ups since moved it."""
     if intents.asks_previous(text):
         return "previous"
+    if _continues_overdue(text, history):
+        return "overdue"
     if not _names_period(text):
         return None
     topic: str | None = None

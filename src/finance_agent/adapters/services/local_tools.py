@@ -35,10 +35,17 @@ class Tools:
         self.last_status = 0
 
     def call(self, operation_id: str, **arguments: Any) -> dict[str, Any]:
+        return self._call(operation_id, True, arguments)
+
+    def look_up(self, operation_id: str, **arguments: Any) -> dict[str, Any]:
+        """A call that only decides what the question is about: ``tools_used`` leaves it out."""
+        return self._call(operation_id, False, arguments)
+
+    def _call(self, operation_id: str, record: bool, arguments: dict[str, Any]) -> dict[str, Any]:
         from finance_agent.adapters.http.v2_events import call_route
         from finance_agent.routes import route_by_id
 
-        if operation_id not in self.used:
+        if record and operation_id not in self.used:
             self.used.append(operation_id)
         self.calls += 1
         request_id = f"{self._request.request_id}:{self.calls}"
