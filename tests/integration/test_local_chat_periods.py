@@ -150,7 +150,7 @@ def test_a_date_that_is_no_calendar_day_is_said_to_be_one() -> None:
     [
         ("what were sales today?", "Today ({today}) revenue was"),
         ("cash forecast for the next 1 day", "Cash outlook for tomorrow ({tomorrow}):"),
-        ("customers more than 1 day overdue", "more than 1 day past due"),
+        ("customers more than 1 day overdue", "You asked for more than 1 day:"),
     ],
 )
 def test_one_day_is_said_in_the_singular(message: str, said: str) -> None:

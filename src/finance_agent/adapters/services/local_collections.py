@@ -48,6 +48,7 @@ def overdue(ask: Ask) -> str:
     if intents.asks_total_owed(ask.text):
         return _total_owed(rows, cur)
     min_days, words = intents.overdue_threshold(ask.text)
+    min_days, words, note = _nearest_bucket(min_days, words)
     owed = sorted(
         ((amount, c) for c in rows if (amount := owed_at_least(c, min_days)) > 0),
         key=lambda pair: (-pair[0], pair[1]["customer_id"]),
@@ -61,7 +62,26 @@ def overdue(ask: Ask) -> str:
     )
     more = f"; and {len(owed) - LISTED} more" if len(owed) > LISTED else ""
     who = "1 customer owes" if len(owed) == 1 else f"{len(owed)} customers owe"
-    return f"{who} money {words}, {money(total, cur)} in all. The largest: {named_list}{more}."
+    return (
+        f"{who} money {words}, {money(total, cur)} in all. The largest: {named_list}{more}.{note}"
+    )
+
+
+def _nearest_bucket(min_days: int, words: str) -> tuple[int, str, str]:
+    """The aging buckets start at 1, 31, 61 and 91 days past due: a threshold inside one
+    counts that whole bucket, so the answer names the bucket's limit, not the number asked."""
+    low = max(low for low, _ in _BUCKETS if low <= max(min_days, 1))
+    if low == min_days:
+        return min_days, words, ""
+    said = "past due" if low == 1 else f"more than {low - 1} days past due"
+    give = "1 day or more past due" if low == 1 else said
+    asked = words.replace(" past due", "")
+    return (
+        low,
+        said,
+        f" You asked for {asked}: the aging buckets (1-30, 31-60, 61-90, over 90 days) "
+        f"give {give}, the nearest they allow, so this counts whole buckets.",
+    )
 
 
 def _total_owed(rows: list[Row], cur: str) -> str:

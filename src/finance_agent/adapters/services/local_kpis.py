@@ -53,7 +53,8 @@ def _comparison(k: Mapping[str, Any], days: int) -> tuple[str, str, str]:
             ),
         )
     change = trend(k["revenue"], prev["revenue"])
-    said = f", {change} {_before(days)} ({money(prev['revenue'], cur)})" if change else ""
+    dates = _dates(prev)[1:-1]
+    said = f", {change} {_before(days)} ({dates}: {money(prev['revenue'], cur)})" if change else ""
     return said, margin, ""
 
 

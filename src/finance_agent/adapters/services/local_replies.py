@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from finance_agent.adapters.services.local_format import money
 from finance_agent.adapters.services.local_tools import ToolError
+from finance_agent.shared.settings import get_settings
 
 HELP = (
     "I'm the offline finance assistant: I answer from this company's records without a "
@@ -46,7 +50,10 @@ def refusal(exc: ToolError) -> str:
         return f"I could not do that: {rules or exc.body.get('message', 'invalid input')}."
     if exc.status == 409 and exc.operation_id == "create_collection_reminder":
         # The API refuses to chase money not yet owed: say so, in its words, with no "Done".
-        return f"I recorded no reminder: {exc.body.get('message', 'the API refused it')}."
+        said = str(exc.body.get("message", "the API refused it"))
+        currency = get_settings().currency
+        said = re.sub(r"(?<![\w.])\d+\.\d{2}(?![\w.])", lambda m: money(m.group(0), currency), said)
+        return f"I recorded no reminder: {said}."
     if exc.status == 404:
         return f"I could not find it: {exc.body.get('message', 'not found')}."
     return f"I could not do that: {exc.body.get('message', 'the request was refused')}."
