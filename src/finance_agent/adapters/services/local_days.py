@@ -11,7 +11,10 @@ from datetime import date, timedelta
 
 from finance_agent.adapters.services.local_calendar import Dates
 
-_ABBR = r"(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+_ABBR = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
 _YEAR = r"(?:,?\s+([1-9]\d{3}))?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_ABBR}{_YEAR}\b")

@@ -13,7 +13,10 @@ from datetime import date, timedelta
 
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _MONTHS = [name.lower() for name in calendar.month_name[1:]]
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 _LEAD = r"^(?:(?:on|by|for|at|the|this|coming)\s+)*"
@@ -65,7 +68,7 @@ def _numeric(first: int, second: int, year: int) -> When:
 def read_when(phrase: str, today: date) -> When:
     """The day a normalized ``phrase`` gives; an empty phrase is today."""
     said = re.sub(_LEAD, "", phrase.strip(" ,.")).strip()
-    if not said or said == "today":
+    if not said or said in ("today", "now", "right away", "right now", "asap"):
         return When(day=today)
     if said == "tomorrow":
         return When(day=today + timedelta(days=1))
