@@ -46,7 +46,8 @@ def test_a_reminder_the_server_never_answers_gives_up_and_can_be_sent_again(
         button.click()
     expect(button).to_have_text("Sending…")
     assert len(keys) == 2
-    assert keys[0] and keys[0] == keys[1]  # the retry cannot record it twice
+    assert keys[0]
+    assert keys[0] == keys[1]  # the retry cannot record it twice
 
 
 def test_a_chat_answer_that_never_comes_gives_up_after_a_minute(
@@ -76,3 +77,48 @@ def test_figures_the_server_never_answers_end_in_the_not_reachable_message(
     page.clock.run_for(16_000)
     expect(page.locator("#kpi-error")).to_contain_text("Cannot reach the API")
     expect(page.locator("#kpis")).to_have_attribute("aria-busy", "false")
+
+
+def refuse(route: Route) -> None:
+    """The server is down."""
+    route.abort("connectionrefused")
+
+
+def test_a_period_that_cannot_be_loaded_leaves_the_picker_on_the_figures_shown(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    with page.expect_response("**/agent/tools/kpis?period=last_60d"):
+        page.locator('label[for="period-60"]').click()
+    page.wait_for_function(
+        "() => document.getElementById('kpis').getAttribute('aria-busy') === 'false'"
+    )
+    revenue = page.locator('[data-kpi="revenue"] .kpi-value').inner_text()
+    page.route("**/agent/tools/kpis?**", refuse)
+    page.locator('label[for="period-7"]').click()
+    error = page.locator("#kpi-error")
+    expect(error).to_contain_text(
+        "The last 7 days could not be loaded; still showing the last 60 days."
+    )
+    expect(error).to_contain_text("Cannot reach the API")
+    assert page.locator("#period-60").is_checked()
+    assert not page.locator("#period-7").is_checked()
+    assert page.locator('[data-kpi="revenue"] .kpi-value').inner_text() == revenue
+
+
+def test_a_horizon_that_cannot_be_loaded_leaves_the_picker_on_the_forecast_shown(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    summary = page.locator("#chart-summary")
+    expect(summary).to_contain_text("Next 30 days")
+    page.route("**/agent/tools/cashflow?**", refuse)
+    page.locator("#horizon").select_option("7")
+    error = page.locator("#chart-error")
+    expect(error).to_contain_text(
+        "the next 7 days could not be loaded; still showing the next 30 days."
+    )
+    assert page.locator("#horizon").input_value() == "30"
+    expect(summary).to_contain_text("Next 30 days")

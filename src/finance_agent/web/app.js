@@ -40,6 +40,11 @@ const state = {
   currency: "USD",
   periodDays: 30,
   horizon: 30,
+  // The choices whose figures are on screen (null: none yet). After a failed load the
+  // controls go back to these, so figures never sit under a choice they are not for.
+  shownPeriodDays: null,
+  shownHorizon: null,
+  chartFailures: new Map(), // "sales" | "anomalies" | "forecast" -> {what, error, lead}
   chartData: { sales: [], forecast: null, anomalies: null },
   anomalyMethod: null,
   customers: [],
@@ -168,9 +173,10 @@ function announce(text) {
   });
 }
 
-function showError(id, error) {
+/** The panel's error box; ``lead`` says what could not be loaded when it is not obvious. */
+function showError(id, error, lead = "") {
   const box = $(id);
-  box.textContent = error ? describeError(error) : "";
+  box.textContent = error ? [lead, describeError(error)].filter(Boolean).join(" ") : "";
   box.hidden = !error;
 }
 
@@ -191,8 +197,14 @@ function setBusy(id, busy) {
 async function latest(name, load) {
   const ticket = (state.loads[name] || 0) + 1;
   state.loads[name] = ticket;
-  const result = await load();
-  return state.loads[name] === ticket ? result : undefined;
+  const isLatest = () => state.loads[name] === ticket;
+  try {
+    const result = await load();
+    return isLatest() ? result : undefined;
+  } catch (error) {
+    if (isLatest()) throw error;
+    return undefined; // a newer request decides what the panel shows
+  }
 }
 
 // -- auth ----------------------------------------------------------------------------------
@@ -357,6 +369,16 @@ function renderKpis(kpis) {
   }
 }
 
+/** Puts the period picker back on the figures shown; says so, or "" when nothing moved. */
+function restorePeriod() {
+  const wanted = state.periodDays;
+  const shown = state.shownPeriodDays;
+  if (shown === null || shown === wanted) return "";
+  state.periodDays = shown;
+  $(`period-${shown}`).checked = true;
+  return `The last ${wanted} days could not be loaded; still showing the last ${shown} days.`;
+}
+
 async function loadKpis() {
   setBusy("kpis", true);
   try {
@@ -365,9 +387,10 @@ async function loadKpis() {
     );
     if (answer === undefined) return;
     renderKpis(answer.data);
+    state.shownPeriodDays = state.periodDays;
     showError("kpi-error", null);
   } catch (error) {
-    if (error.status !== 401) showError("kpi-error", error);
+    if (error.status !== 401) showError("kpi-error", error, restorePeriod());
   } finally {
     setBusy("kpis", false);
   }
@@ -496,39 +519,71 @@ async function loadChart() {
     if (sales.value === undefined) return;
     state.currency = sales.value.data.currency || state.currency;
     state.chartData.sales = sales.value.data.days || [];
+    state.chartFailures.delete("sales");
   } else {
-    failures.push(["Sales history", sales.reason]);
+    failures.push(["sales", "Sales history", sales.reason]);
   }
   if (anomalies.status === "fulfilled") {
     state.chartData.anomalies = anomalies.value.data.anomalies || [];
     state.anomalyMethod = anomalies.value.data.method || null;
+    state.chartFailures.delete("anomalies");
   } else {
     state.chartData.anomalies = null;
-    failures.push(["Unusual days", anomalies.reason]);
+    failures.push(["anomalies", "Unusual days", anomalies.reason]);
   }
   if (forecast.status === "fulfilled") {
-    if (forecast.value !== undefined) state.chartData.forecast = forecast.value.data;
+    if (forecast.value !== undefined) showForecast(forecast.value.data);
   } else {
     state.chartData.forecast = null;
-    failures.push(["Forecast", forecast.reason]);
+    state.shownHorizon = null;
+    failures.push(["forecast", "Forecast", forecast.reason]);
   }
   refreshChart();
-  const shown = failures.filter(([, error]) => error?.status !== 401);
+  for (const [source, what, error] of failures) chartFailed(source, what, error);
+  renderChartError();
+}
+
+function showForecast(forecast) {
+  state.chartData.forecast = forecast;
+  state.shownHorizon = state.horizon;
+  state.chartFailures.delete("forecast");
+}
+
+/** Remembers a failed part of the chart until it loads: another part loading does not hide it. */
+function chartFailed(source, what, error, lead = "") {
+  if (error?.status === 401) return;
+  state.chartFailures.set(source, { what, error, lead });
+}
+
+function renderChartError() {
+  const text = [...state.chartFailures.values()]
+    .map(({ what, error, lead }) => `${what}: ${[lead, describeError(error)].filter(Boolean).join(" ")}`)
+    .join(" ");
   const box = $("chart-error");
-  box.textContent = shown.map(([what, error]) => `${what}: ${describeError(error)}`).join(" ");
-  box.hidden = !shown.length;
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+/** Puts the horizon back on the forecast shown; says so, or "" when nothing moved. */
+function restoreHorizon() {
+  const wanted = state.horizon;
+  const shown = state.shownHorizon;
+  if (shown === null || shown === wanted) return "";
+  state.horizon = shown;
+  $("horizon").value = String(shown);
+  return `the next ${wanted} days could not be loaded; still showing the next ${shown} days.`;
 }
 
 async function changeHorizon() {
   try {
     const answer = await loadForecast();
     if (answer === undefined) return;
-    state.chartData.forecast = answer.data;
+    showForecast(answer.data);
     refreshChart();
-    showError("chart-error", null);
   } catch (error) {
-    if (error.status !== 401) showError("chart-error", error);
+    chartFailed("forecast", "Forecast", error, restoreHorizon());
   }
+  renderChartError();
 }
 
 // -- overdue customers and reminders -------------------------------------------------------
