@@ -115,3 +115,12 @@ def test_an_unambiguous_slashed_date_is_read() -> None:
     answer = ask(f"remind CUST025 on {day.month}/{day.day}/{day.year}", identity=ANA)
     assert f"to go out on {day}" in answer["reply"]
     assert actions()[0]["payload"]["remind_date"] == day.isoformat()  # type: ignore[index]
+
+
+def test_did_we_remind_a_customer_lists_that_customer_s_actions_only() -> None:
+    mine = [a for a in actions() if a["payload"]["customer_id"] == "CUST004"]  # type: ignore[index]
+    answer = ask("Please tell me, did we remind CUST004?", identity=ANA)
+    assert answer["tools_used"] == ["list_actions"]
+    reply = answer["reply"]
+    assert ("Actions for CUST004" in reply) == bool(mine)
+    assert all("(CUST004)" in line for line in reply.splitlines()[1:])

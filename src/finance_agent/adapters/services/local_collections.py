@@ -100,6 +100,8 @@ def _total_owed(rows: list[Row], cur: str) -> str:
 
 
 def actions(ask: Ask) -> str:
+    if (named := named_customer_id(ask.request.message)) is not None:
+        return _actions_for(ask, named)
     limit = min(max(intents.actions_limit(ask.text), 1), 100)
     page = ask.tools.call("list_actions", limit=limit)
     items = page["items"]
@@ -108,6 +110,19 @@ def actions(ask: Ask) -> str:
     lines = [_describe_action(item) for item in items]
     head = "The most recent action" if len(items) == 1 else f"The {len(items)} most recent actions"
     return f"{head}, newest first:\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def _actions_for(ask: Ask, customer_id: str) -> str:
+    """ "Did we remind CUST004?": that customer's actions among the latest 100."""
+    page = ask.tools.call("list_actions", limit=100)
+    items = page["items"]
+    mine = [i for i in items if (i.get("payload") or {}).get("customer_id") == customer_id]
+    among = f"the latest {len(items)}" if page.get("next_token") else f"all {len(items)}"
+    if not mine:
+        return f"No action is recorded for {customer_id}, among {among} actions."
+    lines = "\n".join(f"- {_describe_action(item)}" for item in mine[:LISTED])
+    more = f"\n(and {len(mine) - LISTED} more)" if len(mine) > LISTED else ""
+    return f"Actions for {customer_id} among {among} actions, newest first:\n{lines}{more}"
 
 
 def _describe_action(item: Mapping[str, Any]) -> str:
