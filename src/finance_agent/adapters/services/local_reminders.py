@@ -88,7 +88,7 @@ def _not_a_command(target: str | None) -> str:
 
 
 def _no_date(command: Command, target: str | None, problem: str) -> str:
-    if not re.search(r"\d|day|week|month|next|end|" + "|".join(_MONTH_STARTS), command.when, re.I):
+    if not re.search(_DATE_WORDS, command.when, re.IGNORECASE):
         return (
             f'I recorded nothing: "{command.when.strip()}" is more than a reminder request, '
             "and I record one only when the whole message asks for it. To record it, send: "
@@ -101,7 +101,11 @@ def _no_date(command: Command, target: str | None, problem: str) -> str:
     )
 
 
-_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words that try to give a date: what follows them is asked for as YYYY-MM-DD.
+_DATE_WORDS = (
+    r"\d|\b(?:\w*day|weeks?|months?|years?|next|end|tomorrow|on|by|in"
+    r"|jan\w*|feb\w*|mar|march|apr\w*|may|june?|july?|aug\w*|sept?\w*|oct\w*|nov\w*|dec\w*)\b"
+)
 
 
 def _explain(row: Row | None, named: str | None, currency: str) -> str:
