@@ -122,3 +122,10 @@ def test_tomorrow_is_one_day_and_next_year_says_how_far_the_forecast_reaches() -
     reply = ask("cash forecast for next year")["reply"]
     assert f"In {today().year + 1}" in reply or f"in {today().year + 1}" in reply
     assert "365 days ahead at most" in reply
+
+
+def test_two_days_said_month_first_are_the_days_between() -> None:
+    start, end = _day_ago(50), _day_ago(36)
+    revenue, _ = sales_between(start, end)
+    message = f"revenue between {start:%b} {start.day} and {end:%b} {end.day} {end.year}"
+    assert f"From {start} to {end} revenue was {revenue}" in ask(message)["reply"]

@@ -47,13 +47,15 @@ def named_days(text: str, today: date, ahead: bool = False) -> list[date] | str:
     """The days a normalized message names by day and month, in order; or, for a date it
     cannot read as one day, what is wrong with it."""
     found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
     for m in _DAY_MONTH.finditer(text):
         if (d := _day(m.group(3), _month(m.group(2)), int(m.group(1)), today, ahead)) is None:
             return f'"{m.group(0)}" is not a calendar date: write a date as YYYY-MM-DD.'
         found.append((m.start(), d))
+        taken.append(m.span())
     for m in _MONTH_DAY.finditer(text):
-        if any(start <= m.start() < start + 12 for start, _ in found):
-            continue  # "1 Oct and 15 Oct": the month was the first day's
+        if any(m.start() < end and start < m.end() for start, end in taken):
+            continue  # "1 Oct 15": the month was the first day's
         if (d := _day(m.group(3), _month(m.group(1)), int(m.group(2)), today, ahead)) is None:
             return f'"{m.group(0)}" is not a calendar date: write a date as YYYY-MM-DD.'
         found.append((m.start(), d))
