@@ -122,3 +122,23 @@ def test_a_horizon_that_cannot_be_loaded_leaves_the_picker_on_the_forecast_shown
     )
     assert page.locator("#horizon").input_value() == "30"
     expect(summary).to_contain_text("Next 30 days")
+
+
+def test_when_the_server_comes_back_every_panel_in_error_loads_again(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    page.route("**/agent/**", refuse)
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#actions-error")).to_contain_text("Cannot reach the API")
+    page.locator('label[for="period-7"]').click()
+    expect(page.locator("#kpi-error")).to_contain_text("Cannot reach the API")
+    page.unroute("**/agent/**")
+    # One panel's "Try again" succeeds: the other panel in error loads again by itself.
+    with page.expect_response("**/agent/tools/kpis?**"):
+        page.locator("#actions-error").get_by_role("button", name="Try again").click()
+    expect(page.locator("#actions-error")).to_be_hidden()
+    expect(page.locator("#kpi-error")).to_be_hidden()
+    assert page.locator("#actions-list li.action").count() > 0
+

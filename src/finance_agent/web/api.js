@@ -124,10 +124,11 @@ async function fetchText(url, init, timeoutMs) {
 }
 
 export class Api {
-  constructor(base, { getToken, onUnauthorized }) {
+  constructor(base, { getToken, onUnauthorized, onAnswered = () => {} }) {
     this.base = base;
     this.getToken = getToken;
     this.onUnauthorized = onUnauthorized;
+    this.onAnswered = onAnswered; // told of every successful answer: the API is reachable
     this.openapiPromise = null;
   }
 
@@ -194,6 +195,7 @@ export class Api {
       }
       throw error;
     }
+    this.onAnswered();
     return { status: response.status, data, headers: response.headers };
   }
 

@@ -45,6 +45,9 @@ const state = {
   shownPeriodDays: null,
   shownHorizon: null,
   chartFailures: new Map(), // "sales" | "anomalies" | "forecast" -> {what, error, lead}
+  // A request failed because the API was down or broken: the next success reloads the panels
+  // still in error, so they do not wait for a reload of the page.
+  apiFailing: false,
   chartData: { sales: [], forecast: null, anomalies: null },
   anomalyMethod: null,
   customers: [],
@@ -175,9 +178,39 @@ function announce(text) {
 
 /** The panel's error box; ``lead`` says what could not be loaded when it is not obvious. */
 function showError(id, error, lead = "") {
+  if (error) noteFailure(error);
+  fillError(id, error ? [lead, describeError(error)].filter(Boolean).join(" ") : "");
+}
+
+/** Writes ``text`` in a panel's error box with a "Try again" button, or hides it. */
+function fillError(id, text) {
   const box = $(id);
-  box.textContent = error ? [lead, describeError(error)].filter(Boolean).join(" ") : "";
-  box.hidden = !error;
+  box.hidden = !text;
+  if (!text) {
+    box.replaceChildren();
+    return;
+  }
+  const retry = h("button", { type: "button", class: "button button-small retry", text: "Try again" });
+  retry.addEventListener("click", () => PANEL_LOADERS[id]());
+  box.replaceChildren(h("span", { class: "error-text", text }), " ", retry);
+}
+
+function noteFailure(error) {
+  if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) {
+    state.apiFailing = true;
+  }
+}
+
+/** The API answered: after a failure, the panels still in error are loaded again, once. */
+function onAnswered() {
+  if (!state.apiFailing) return;
+  state.apiFailing = false;
+  // After this answer has been handled, not in the middle of it.
+  window.setTimeout(() => {
+    for (const [id, load] of Object.entries(PANEL_LOADERS)) {
+      if (state.signedIn && !$(id).hidden) load();
+    }
+  });
 }
 
 function describeError(error) {
@@ -556,12 +589,12 @@ function chartFailed(source, what, error, lead = "") {
 }
 
 function renderChartError() {
-  const text = [...state.chartFailures.values()]
+  const failures = [...state.chartFailures.values()];
+  for (const { error } of failures) noteFailure(error);
+  const text = failures
     .map(({ what, error, lead }) => `${what}: ${[lead, describeError(error)].filter(Boolean).join(" ")}`)
     .join(" ");
-  const box = $("chart-error");
-  box.textContent = text;
-  box.hidden = !text;
+  fillError("chart-error", text);
 }
 
 /** Puts the horizon back on the forecast shown; says so, or "" when nothing moved. */
@@ -902,6 +935,14 @@ async function sendChat(message) {
 
 // -- wiring --------------------------------------------------------------------------------
 
+// What "Try again" in each panel's error loads.
+const PANEL_LOADERS = {
+  "kpi-error": () => loadKpis(),
+  "chart-error": () => loadChart(),
+  "ar-error": () => loadCustomers(),
+  "actions-error": () => loadActions(),
+};
+
 function loadEverything() {
   loadKpis();
   loadChart();
@@ -990,7 +1031,7 @@ function start() {
     return;
   }
   state.store = new TabStore(base);
-  state.api = new Api(base, { getToken: () => state.token, onUnauthorized });
+  state.api = new Api(base, { getToken: () => state.token, onUnauthorized, onAnswered });
   $("api-label").textContent = base ? `API: ${base}` : "finance-agent";
   $("openapi-link").href = `${base}/openapi.json`;
   const fromLink = tokenFromFragment();
