@@ -142,3 +142,22 @@ def test_when_the_server_comes_back_every_panel_in_error_loads_again(
     expect(page.locator("#kpi-error")).to_be_hidden()
     assert page.locator("#actions-list li.action").count() > 0
 
+
+def test_a_failed_anomaly_scan_stays_said_until_the_unusual_days_load(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page().page  # signed out: the scan can fail from the first load
+    page.route("**/agent/tools/anomalies?**", refuse)
+    page.locator("#token-input").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    error = page.locator("#chart-error")
+    expect(error).to_contain_text("Unusual days: Cannot reach the API")
+    with page.expect_response("**/agent/tools/cashflow?**"):
+        page.locator("#horizon").select_option("14")
+    expect(page.locator("#chart-summary")).to_contain_text("Next 14 days")
+    page.wait_for_timeout(300)
+    expect(error).to_contain_text("Unusual days: Cannot reach the API")
+    page.unroute("**/agent/tools/anomalies?**")
+    page.locator("#horizon").select_option("7")
+    expect(error).to_be_hidden()
+    expect(page.locator("#chart .anomaly-marker").first).to_be_attached()
