@@ -129,3 +129,8 @@ def test_two_days_said_month_first_are_the_days_between() -> None:
     revenue, _ = sales_between(start, end)
     message = f"revenue between {start:%b} {start.day} and {end:%b} {end.day} {end.year}"
     assert f"From {start} to {end} revenue was {revenue}" in ask(message)["reply"]
+
+
+def test_a_number_that_names_no_period_leaves_the_usual_answer() -> None:
+    answer = ask("did revenue grow by 5%?")
+    assert answer["tools_used"] == ["get_kpis"]

@@ -13,7 +13,7 @@ from finance_agent.adapters.services.local_days import named_days, quarter, rela
 from finance_agent.shared import clock
 
 _PERIODISH = (
-    r"\b(?:on|since|between|from|until|till|during|in|for|before|after|by|of)\s+"
+    r"\b(?:on|since|between|from|until|till|during|in|for|before|after)\s+"
     r"(?:the\s+)?(?:last\s+|next\s+|this\s+|previous\s+)?"
     r"(?:\d[\w/.-]*|q\d\w*|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
     r"(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]*|weekend|end|start|beginning|"
