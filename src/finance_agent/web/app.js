@@ -371,6 +371,7 @@ function renderKpis(kpis) {
     const value = root.querySelector(".kpi-value");
     value.textContent = card.value;
     value.dataset.value = String(card.raw);
+    value.classList.toggle("kpi-value-long", card.value.length > 12);
     const change = root.querySelector(".kpi-change");
     change.className = "kpi-change";
     change.replaceChildren();
