@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from browser.conftest import PageOpener
-from browser.test_web_page import expect, wait_until_loaded
+from browser.test_web_page import expect, overdue_row, wait_until_loaded
 from e2e.conftest import make_token
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
+
+
+def never_answer(route: Route) -> None:
+    """A slow API: no answer comes while the test looks."""
 
 
 def test_a_new_token_link_in_a_signed_in_tab_signs_in_with_it(
@@ -24,4 +33,34 @@ def test_a_new_token_link_in_a_signed_in_tab_signs_in_with_it(
     stored = page.evaluate("Object.values(sessionStorage)")
     assert other in stored
     assert token not in stored
+    assert opened.errors == []
+
+
+def test_signing_out_clears_the_figures_and_the_next_sign_in_never_sees_them(
+    open_page: PageOpener, token: str
+) -> None:
+    opened = open_page(token)
+    page = opened.page
+    wait_until_loaded(page)
+    _, button = overdue_row(page, 4)
+    button.click()
+    expect(page.locator("#reminder-status")).to_contain_text("recorded")
+    with page.expect_response("**/agent/chat"):
+        page.locator("#chat-suggestions .chip", has_text="owes").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#signin")).to_be_visible()
+    assert page.locator("#ar-table tbody tr").count() == 0
+    assert page.locator("#actions-list li").count() == 0
+    assert page.locator(".bubble").count() == 0
+    assert page.locator("#reminder-status").is_hidden()
+    assert page.locator("#chart svg").count() == 0
+    assert page.locator('[data-kpi="revenue"] .kpi-value').text_content() == "—"
+    # The next sign-in sees only its own answers: none yet, while the API is slow.
+    page.route("**/agent/**", never_answer)
+    page.locator("#token-input").fill(make_token(email="next@example.com"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#who")).to_have_text("next@example.com")
+    expect(page.locator('[data-kpi="revenue"] .kpi-value')).to_have_text("—")
+    assert page.locator("#ar-table tbody tr").count() == 0
+    assert page.locator(".bubble").count() == 0
     assert opened.errors == []

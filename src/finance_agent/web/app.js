@@ -59,6 +59,8 @@ const state = {
   sessionId: null,
   loads: {},
   signedIn: false,
+  // Bumped on every sign-in and sign-out: an answer asked for by an earlier sign-in is dropped.
+  generation: 0,
 };
 
 // -- formatting ----------------------------------------------------------------------------
@@ -279,7 +281,7 @@ function clearSession() {
   state.store?.remove("token");
   state.store?.remove("chat-session");
   state.sessionId = null;
-  resetChat();
+  clearFigures();
 }
 
 function signOut(message = "You are signed out. Paste a token or open a new link to sign in.") {
@@ -309,6 +311,7 @@ function onUnauthorized(error) {
 }
 
 function signIn(token) {
+  clearFigures(); // whatever an earlier sign-in saw is not this one's to see
   state.token = token;
   state.store.set("token", token);
   state.signedIn = true;
@@ -737,11 +740,13 @@ async function sendReminder(customer, button) {
   button.setAttribute("aria-disabled", "true");
   button.textContent = "Sending…";
   const name = customer.customer_name;
+  const generation = state.generation;
   try {
     const answer = await state.api.request("POST", ROUTES.reminder, {
       body: { customer_id: id },
       headers: { "Idempotency-Key": key },
     });
+    if (generation !== state.generation) return; // sent by an earlier sign-in
     state.reminderKeys.set(id, { key, settledAt: Date.now() });
     const action = answer.data || {};
     const replayed = answer.headers.get("idempotent-replayed") === "true";
@@ -756,6 +761,7 @@ async function sendReminder(customer, button) {
     state.lastAction = action.action_id;
     loadActions();
   } catch (error) {
+    if (generation !== state.generation) return;
     if (!(error instanceof ApiError) || error.status === 401) {
       if (!(error instanceof ApiError)) reminderStatus(describeError(error), "error");
       return;
@@ -894,11 +900,13 @@ async function sendChat(message) {
   waiting.classList.add("bubble-waiting");
   const body = { message };
   if (state.sessionId) body.session_id = state.sessionId;
+  const generation = state.generation;
   try {
     const answer = await state.api.request("POST", ROUTES.chat, {
       body,
       timeoutMs: CHAT_TIMEOUT_MS,
     });
+    if (generation !== state.generation) return; // asked by an earlier sign-in
     const data = answer.data || {};
     if (data.session_id) {
       state.sessionId = data.session_id;
@@ -922,7 +930,7 @@ async function sendChat(message) {
     chatBubble("agent", data.reply || "(no reply)", meta).classList.add("bubble-answer");
   } catch (error) {
     waiting.remove();
-    if (error.status === 401) return;
+    if (error.status === 401 || generation !== state.generation) return;
     input.value = message; // nothing lost: send it again
     const text =
       error.status === 404
@@ -932,6 +940,47 @@ async function sendChat(message) {
   } finally {
     send.removeAttribute("aria-disabled");
   }
+}
+
+// -- clearing ------------------------------------------------------------------------------
+
+/** Empties every panel, as before a first sign-in, and drops answers still on their way. */
+function clearFigures() {
+  state.generation += 1;
+  for (const name of Object.keys(state.loads)) state.loads[name] += 1;
+  Object.assign(state, {
+    chartData: { sales: [], forecast: null, anomalies: null },
+    anomalyMethod: null,
+    customers: [],
+    showAllCustomers: false,
+    lastAction: null,
+    shownPeriodDays: null,
+    shownHorizon: null,
+    apiFailing: false,
+  });
+  state.reminderKeys.clear();
+  state.sending.clear();
+  state.rowStatus.clear();
+  state.chartFailures.clear();
+  for (const card of document.querySelectorAll(".kpi")) {
+    const value = card.querySelector(".kpi-value");
+    value.textContent = "—";
+    delete value.dataset.value;
+    value.classList.remove("kpi-value-long");
+    card.querySelector(".kpi-change").replaceChildren();
+  }
+  $("kpi-period").textContent = "";
+  for (const id of ["chart", "chart-summary", "chart-legend", "ar-meta", "actions-list"]) {
+    $(id).replaceChildren();
+  }
+  $("chart-tip").hidden = true;
+  $("anomaly-table").tBodies[0].replaceChildren();
+  $("anomaly-details").hidden = true;
+  $("ar-table").tBodies[0].replaceChildren();
+  $("ar-more").hidden = true;
+  $("reminder-status").hidden = true;
+  for (const id of Object.keys(PANEL_LOADERS)) fillError(id, "");
+  resetChat();
 }
 
 // -- wiring --------------------------------------------------------------------------------
