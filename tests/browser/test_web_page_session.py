@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from browser.conftest import PageOpener
@@ -64,3 +65,13 @@ def test_signing_out_clears_the_figures_and_the_next_sign_in_never_sees_them(
     assert page.locator("#ar-table tbody tr").count() == 0
     assert page.locator(".bubble").count() == 0
     assert opened.errors == []
+
+
+def test_the_sign_in_form_puts_the_focus_in_the_token_box(open_page: PageOpener) -> None:
+    page = open_page().page
+    expect(page.locator("#signin")).to_be_visible()
+    expect(page.locator("#token-input")).to_be_focused()
+    expired = make_token(expires_in=timedelta(minutes=-5))
+    page = open_page(expired).page
+    expect(page.locator("#signin-message")).to_contain_text("expired")
+    expect(page.locator("#token-input")).to_be_focused()

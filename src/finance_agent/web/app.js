@@ -273,6 +273,9 @@ function showSignIn(message, kind = "info") {
   box.hidden = !message;
   $("token-input").value = "";
   document.title = "Sign in · finance-agent";
+  // Keyboard and screen-reader users land where the form needs them; the message above it
+  // is read out by its alert role.
+  $("token-input").focus();
 }
 
 /** Forgets what the previous sign-in saw: the next one starts from a clean page. */
@@ -287,7 +290,6 @@ function clearSession() {
 function signOut(message = "You are signed out. Paste a token or open a new link to sign in.") {
   clearSession();
   showSignIn(message);
-  $("token-input").focus();
 }
 
 function onUnauthorized(error) {
