@@ -49,7 +49,7 @@ const state = {
   // still in error, so they do not wait for a reload of the page.
   apiFailing: false,
   chartData: { sales: [], forecast: null, anomalies: null },
-  anomalyMethod: null,
+  anomalyScan: null, // the anomaly answer without its days: method, window, note
   customers: [],
   showAllCustomers: false,
   reminderKeys: new Map(), // customer_id -> {key, settledAt}
@@ -446,14 +446,10 @@ function renderChartSummary() {
   const history = [];
   if (sales.length) {
     history.push(
-      `${sales.length} days of sales, ${formatDate(sales[0].date)} – ${formatDate(sales[sales.length - 1].date)}`,
+      `${plural(sales.length, "day")} of sales, ${formatDate(sales[0].date)} – ${formatDate(sales[sales.length - 1].date)}`,
     );
   }
-  if (anomalies) {
-    const n = anomalies.length;
-    const how = state.anomalyMethod ? ` (${state.anomalyMethod} scan)` : "";
-    history.push(`${n} unusual day${n === 1 ? "" : "s"}${how}`);
-  }
+  if (anomalies) history.push(anomalySummary(anomalies, state.anomalyScan || {}));
   const lines = [h("span", { class: "summary-line", text: history.join(" · ") })];
   if (forecast) {
     const days = forecast.horizon_days ?? state.horizon;
@@ -473,6 +469,26 @@ function renderChartSummary() {
     if (forecast.note) lines.push(h("span", { class: "summary-line note", text: forecast.note }));
   }
   $("chart-summary").replaceChildren(...lines);
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * What the scan found and over which days: the chat's "unusual days" looks at the last 60
+ * days, the page at its whole history, so the page says its window. The API's note (too
+ * few days to judge) is said instead of a count that would read as "all normal".
+ */
+function anomalySummary(anomalies, scan) {
+  const how = scan.method ? ` (${scan.method} scan)` : "";
+  if (scan.note && !anomalies.length) return `Unusual days: ${scan.note}${how}`;
+  const window =
+    scan.start_date && scan.end_date
+      ? ` in ${formatDate(scan.start_date)} – ${formatDate(scan.end_date)}`
+      : "";
+  const note = scan.note ? `; ${scan.note}` : "";
+  return `${plural(anomalies.length, "unusual day")}${window}${how}${note}`;
 }
 
 function renderLegend() {
@@ -564,7 +580,8 @@ async function loadChart() {
   }
   if (anomalies.status === "fulfilled") {
     state.chartData.anomalies = anomalies.value.data.anomalies || [];
-    state.anomalyMethod = anomalies.value.data.method || null;
+    const { anomalies: _days, ...scan } = anomalies.value.data;
+    state.anomalyScan = scan;
     state.chartFailures.delete("anomalies");
   } else {
     state.chartData.anomalies = null;
@@ -952,7 +969,7 @@ function clearFigures() {
   for (const name of Object.keys(state.loads)) state.loads[name] += 1;
   Object.assign(state, {
     chartData: { sales: [], forecast: null, anomalies: null },
-    anomalyMethod: null,
+    anomalyScan: null, // the anomaly answer without its days: method, window, note
     customers: [],
     showAllCustomers: false,
     lastAction: null,
