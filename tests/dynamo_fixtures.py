@@ -7,7 +7,6 @@ Dummy credentials keep every call away from real AWS.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -40,12 +39,14 @@ FAKE_AWS_ENV = {
 }
 
 
-def moto_server_command() -> str:
-    beside = Path(sys.executable).parent / "moto_server"
-    found = str(beside) if beside.exists() else shutil.which("moto_server")
-    if found is None:
-        pytest.fail("moto_server not found: install the test extras (moto[server,dynamodb])")
-    return found
+def moto_server_command() -> list[str]:
+    """moto's server with one request at a time, as DynamoDB applies conditional writes
+    atomically (tests/moto_atomic_server.py says why)."""
+    try:
+        import moto.moto_server.werkzeug_app  # noqa: F401
+    except ImportError:
+        pytest.fail("moto's server is not installed: install the test extras (moto[server])")
+    return [sys.executable, str(Path(__file__).with_name("moto_atomic_server.py"))]
 
 
 def free_port() -> int:
@@ -85,7 +86,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def start_moto_server() -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     process = subprocess.Popen(
-        [moto_server_command(), "-H", "127.0.0.1", "-p", str(port)],
+        [*moto_server_command(), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ | FAKE_AWS_ENV,
