@@ -61,3 +61,55 @@ def test_the_summary_says_which_days_the_unusual_days_scan_covered(
     expect(page.locator("#chart-summary")).to_contain_text(
         f"unusual days in {start} \N{EN DASH} {end}"
     )
+
+
+JARGON_NOTE = (
+    "auto chose holt_winters: forecasting each of the last 28 days from the days before it, "
+    "its errors were significantly lower than sma's and lowest of those that were (mean "
+    "absolute error; paired t against sma, one-sided 5% critical value 1.67: sma 1,200.00, "
+    "holt_winters 900.00 (t 2.10))"
+)
+
+
+def test_the_forecast_note_is_a_plain_sentence_with_the_statistics_one_click_away(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page().page
+    page.route("**/agent/tools/cashflow?**", answer_with({"note": JARGON_NOTE}))
+    sign_in(page, token)
+    note = page.locator("#chart-summary .note")
+    expect(note).to_be_visible()
+    plain = note.locator(".note-text").inner_text()
+    assert plain.startswith("auto chose holt_winters")
+    assert plain.endswith("lowest of those that were")
+    for jargon in ("paired t", "critical value", "(t 2.10)"):
+        assert jargon not in plain
+    assert note.get_attribute("title") == JARGON_NOTE
+    note.get_by_text("How it was chosen").click()
+    expect(note.locator("details")).to_contain_text("critical value 1.67")
+
+
+def test_a_server_error_shows_its_request_id_to_quote(open_page: PageOpener, token: str) -> None:
+    page = open_page().page
+    page.route(
+        "**/agent/tools/kpis?**",
+        lambda route: route.fulfill(
+            status=500,
+            json={"error": "internal_error", "message": "internal error", "request_id": "req-7f3a"},
+        ),
+    )
+    sign_in(page, token)
+    expect(page.locator("#kpi-error")).to_contain_text("Internal error (request id req-7f3a).")
+
+
+def test_a_chat_error_is_not_read_out_as_the_agent_speaking(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page().page
+    page.route("**/agent/chat", lambda route: route.abort("connectionrefused"))
+    sign_in(page, token)
+    page.get_by_label("Your question").fill("Who owes us the most?")
+    page.keyboard.press("Enter")
+    bubble = page.locator(".bubble-error")
+    expect(bubble).to_contain_text("could not answer")
+    assert bubble.locator(".bubble-who").text_content() == "Not answered:"

@@ -190,6 +190,9 @@ export class Api {
           : `The API answered ${response.status} ${response.statusText}`.trim();
       const code = data && typeof data.error === "string" ? data.error : `http_${response.status}`;
       const error = new ApiError(response.status, code, message, data?.details || []);
+      if (response.status >= 500) {
+        error.requestId = data?.request_id || response.headers.get("x-request-id") || null;
+      }
       if (response.status === 401) {
         this.onUnauthorized(error);
       }

@@ -219,7 +219,9 @@ function describeError(error) {
   if (error instanceof ApiError) {
     if (error.status === 0) return `${error.message} Check that the server is running.`;
     if (error.status === 404 && error.code !== "not_found") return "This API does not offer it.";
-    return error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    const text = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    // The id lets the user quote the failure to whoever reads the server's logs.
+    return error.requestId ? `${text.replace(/[.\s]+$/, "")} (request id ${error.requestId}).` : text;
   }
   return String(error?.message || error);
 }
@@ -466,7 +468,7 @@ function renderChartSummary() {
     }
     if (forecast.method) line.append(` · method: ${forecast.method}`);
     lines.push(line);
-    if (forecast.note) lines.push(h("span", { class: "summary-line note", text: forecast.note }));
+    if (forecast.note) lines.push(forecastNote(forecast.note));
   }
   $("chart-summary").replaceChildren(...lines);
 }
@@ -489,6 +491,41 @@ function anomalySummary(anomalies, scan) {
       : "";
   const note = scan.note ? `; ${scan.note}` : "";
   return `${plural(anomalies.length, "unusual day")}${window}${how}${note}`;
+}
+
+// Statistics in the API's notes ("paired t against sma, one-sided 5% critical value ...")
+// are for whoever checks the method, not for reading the forecast.
+const JARGON = /paired t|critical value|mean absolute error/i;
+
+/** ``note`` without its parenthesised statistics (which may hold parentheses themselves). */
+function plainNote(note) {
+  let out = "";
+  let depth = 0;
+  let group = "";
+  for (const char of note) {
+    if (char === "(") depth += 1;
+    if (depth === 0) out += char;
+    else group += char;
+    if (char === ")" && depth > 0) {
+      depth -= 1;
+      if (depth === 0) {
+        if (!JARGON.test(group)) out += group;
+        group = "";
+      }
+    }
+  }
+  return (out + group).replace(/\s+([;,.])/g, "$1").replace(/\s{2,}/g, " ").trim();
+}
+
+/** The forecast's note in plain words; the full text stays one click away. */
+function forecastNote(note) {
+  const plain = plainNote(note);
+  const line = h("span", { class: "summary-line note" }, h("span", { class: "note-text", text: plain }));
+  if (plain !== note) {
+    line.title = note;
+    line.append(" ", h("details", { class: "note-details" }, h("summary", { text: "How it was chosen" }), h("span", { text: note })));
+  }
+  return line;
 }
 
 function renderLegend() {
@@ -894,12 +931,15 @@ function resetChat() {
   );
 }
 
+// What a screen reader says before each bubble: an error is not the agent speaking.
+const BUBBLE_WHO = { user: "You said:", agent: "Agent:", error: "Not answered:" };
+
 function chatBubble(role, text, meta) {
   $("chat-empty")?.remove();
   const bubble = h(
     "div",
     { class: `bubble bubble-${role}` },
-    h("p", { class: "bubble-who visually-hidden", text: role === "user" ? "You said:" : "Agent:" }),
+    h("p", { class: "bubble-who visually-hidden", text: BUBBLE_WHO[role] }),
     h("p", { class: "bubble-text", text }),
   );
   if (meta) bubble.append(meta);
