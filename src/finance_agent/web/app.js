@@ -902,19 +902,45 @@ function renderActions(items) {
   );
 }
 
+/** Loads the latest actions; resolves to the items shown (undefined when not loaded). */
 async function loadActions() {
   setBusy("actions-list", true);
   try {
     const answer = await latest("actions", () =>
       state.api.get(ROUTES.actions, { limit: ACTIONS_SHOWN }),
     );
-    if (answer === undefined) return;
-    renderActions(answer.data.items || []);
+    if (answer === undefined) return undefined;
+    const items = answer.data.items || [];
+    renderActions(items);
     showError("actions-error", null);
+    return items;
   } catch (error) {
     if (error.status !== 401) showError("actions-error", error);
   } finally {
     setBusy("actions-list", false);
+  }
+}
+
+/**
+ * A reminder recorded through the chat: the latest actions and the customer's row show it,
+ * as they do for the row's own button.
+ */
+async function showChatReminders() {
+  const known = new Set(
+    [...document.querySelectorAll("#actions-list li[data-action]")].map((li) => li.dataset.action),
+  );
+  const items = await loadActions();
+  const added = (items || []).filter(
+    (a) => !known.has(a.action_id) && a.action === "collection_reminder",
+  );
+  if (!added.length) return;
+  state.lastAction = added[0].action_id;
+  renderActions(items); // marks the newest as new
+  for (const action of added) {
+    const id = action.payload?.customer_id;
+    if (!id) continue;
+    state.rowStatus.set(id, { text: "Reminder recorded", kind: "success" });
+    renderCustomerRow(id);
   }
 }
 
@@ -987,6 +1013,8 @@ async function sendChat(message) {
     );
     waiting.remove();
     chatBubble("agent", data.reply || "(no reply)", meta).classList.add("bubble-answer");
+    // Tool names differ by provider ("create_collection_reminder" locally): any reminder tool.
+    if (tools.some((t) => /reminder/i.test(String(t)))) showChatReminders();
   } catch (error) {
     waiting.remove();
     if (error.status === 401 || generation !== state.generation) return;
