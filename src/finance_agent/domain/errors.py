@@ -54,9 +54,16 @@ class ConflictError(DomainError):
 
 
 class StoreError(DomainError):
-    """The store failed in a way the caller cannot fix (HTTP 500/503)."""
+    """The store failed in a way the caller cannot fix (HTTP 500)."""
 
     code = "store_error"
+
+
+class StoreUnavailableError(StoreError):
+    """The store is not reachable, timed out or is throttling: the same request may work a
+    little later (HTTP 503 with Retry-After), unlike a StoreError."""
+
+    code = "service_unavailable"
 
 
 class UnauthorizedError(DomainError):

@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
-from finance_agent.domain.errors import ConflictError, StoreError
+from finance_agent.domain.errors import ConflictError, StoreError, StoreUnavailableError
 from finance_agent.infra import dynamo_items as items
 from finance_agent.infra.dynamo_table import create_client
 from finance_agent.shared.log import logger
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 BATCH_SIZE = 25  # BatchWriteItem's maximum
+# Failures that say "not now" rather than "not this" (after the SDK's own retries): the
+# caller may retry the same request, so they are StoreUnavailableError (503).
+RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+UNREACHABLE = (EndpointUnreachable, HTTPClientError)  # refused, timed out, cut off
 
 _clients: dict[tuple[str, str | None], DynamoDBClient] = {}
 _clients_lock = threading.Lock()
@@ -86,13 +99,15 @@ class TableCalls:
             hint = (
                 " (run `finance-agent init-table`)" if code == "ResourceNotFoundException" else ""
             )
-            raise StoreError(f"DynamoDB {operation} failed: {code}{hint}") from exc
+            error = StoreUnavailableError if code in RETRYABLE_CODES else StoreError
+            raise error(f"DynamoDB {operation} failed: {code}{hint}") from exc
         except BotoCoreError as exc:
             reason = type(exc).__name__
             logger.bind(operation=operation, table=self.table_name, code=reason).error(
                 "dynamodb call failed"
             )
-            raise StoreError(f"DynamoDB {operation} failed: {reason}") from exc
+            error = StoreUnavailableError if isinstance(exc, UNREACHABLE) else StoreError
+            raise error(f"DynamoDB {operation} failed: {reason}") from exc
 
     def _query_page(
         self, query: dict[str, Any], limit: int | None, start: dict[str, Any] | None
@@ -138,7 +153,7 @@ class TableCalls:
                 logger.bind(table=self.table_name, unprocessed=len(requests)).error(
                     "batch write gave up"
                 )
-                raise StoreError(
+                raise StoreUnavailableError(
                     f"DynamoDB BatchWriteItem left {len(requests)} items unprocessed "
                     f"after {self._max_batch_attempts} attempts"
                 )

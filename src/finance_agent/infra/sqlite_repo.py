@@ -19,7 +19,12 @@ from typing import Any
 
 import pydantic
 
-from finance_agent.domain.errors import ConflictError, StoreError, ValidationError
+from finance_agent.domain.errors import (
+    ConflictError,
+    StoreError,
+    StoreUnavailableError,
+    ValidationError,
+)
 from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
@@ -128,6 +133,10 @@ class SqliteRepo:
         """Storage failures the caller cannot fix become StoreError; domain errors pass."""
         try:
             yield
+        except sqlite3.OperationalError as exc:
+            # Still locked after the busy timeout: another writer holds the file; later works.
+            error = StoreUnavailableError if "locked" in str(exc) else StoreError
+            raise error(f"sqlite store {self.path}: {exc}") from exc
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"sqlite store {self.path}: {exc}") from exc
 

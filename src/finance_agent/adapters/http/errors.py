@@ -88,6 +88,15 @@ def error_response(exc: errors.DomainError, request_id: str) -> Response:
     if isinstance(exc, errors.RateLimitedError):
         status = ERROR_STATUS[exc.code]
         return responses.error(status, exc.code, exc.message, headers={"retry-after": "2"})
+    if isinstance(exc, errors.StoreUnavailableError):
+        # Retryable, but its message names store internals: the caller gets a plain one.
+        return responses.error(
+            ERROR_STATUS[exc.code],
+            exc.code,
+            "the data store is not reachable right now; try again shortly",
+            headers={"retry-after": "5"},
+            request_id=request_id,
+        )
     if isinstance(exc, errors.UpstreamError | errors.UnavailableError):
         return responses.error(ERROR_STATUS[exc.code], exc.code, exc.message, request_id=request_id)
     # StoreError and anything new: the caller cannot fix it; the log has the details.
