@@ -88,12 +88,13 @@ function moneyWhole(value) {
   }).format(value);
 }
 
-function moneyShort(value) {
+/** "$12.5K"; ``digits`` decimals at most on the compact figure (none below 1,000). */
+function moneyShort(value, digits = 1) {
   return numberFormat({
     style: "currency",
     currency: state.currency,
     notation: "compact",
-    maximumFractionDigits: Math.abs(value) >= 1000 ? 1 : 0,
+    maximumFractionDigits: Math.abs(value) >= 1000 ? digits : 0,
   }).format(value);
 }
 
@@ -369,7 +370,8 @@ function renderKpis(kpis) {
       : "");
   const cards = {
     revenue: { value: money(kpis.revenue), raw: kpis.revenue },
-    gross_margin: { value: percent(kpis.gross_margin), raw: kpis.gross_margin },
+    // No revenue, no margin: "0.0%" would read as selling at cost.
+    gross_margin: { value: kpis.revenue ? percent(kpis.gross_margin) : "—", raw: kpis.gross_margin },
     ar_total: { value: money(kpis.ar_total), raw: kpis.ar_total },
     ar_over_60: { value: money(kpis.ar_over_60), raw: kpis.ar_over_60 },
   };
@@ -394,7 +396,7 @@ function renderKpis(kpis) {
       continue;
     }
     if (name === "revenue") line = changeLine(kpis.revenue, kpis.previous?.revenue, "money", days);
-    if (name === "gross_margin") {
+    if (name === "gross_margin" && kpis.revenue && kpis.previous?.revenue) {
       line = changeLine(kpis.gross_margin, kpis.previous?.gross_margin, "ratio", days);
     }
     if (line) {
@@ -529,9 +531,10 @@ function forecastNote(note) {
 }
 
 function renderLegend() {
-  const { forecast, anomalies } = state.chartData;
+  const { sales, forecast, anomalies } = state.chartData;
   const points = forecast?.points || [];
-  const items = [["swatch-history", "Daily revenue"]];
+  const items = [];
+  if (sales.some((d) => Number.isFinite(d.revenue))) items.push(["swatch-history", "Daily revenue"]);
   if (points.length) items.push(["swatch-forecast", "Forecast"]);
   if (points.length && points.every((p) => Number.isFinite(p.lo80) && Number.isFinite(p.hi80))) {
     items.push(["swatch-band80", "80% range"]);

@@ -50,11 +50,23 @@ function node(name, attributes = {}, parent = null) {
 }
 
 function niceStep(max, count) {
-  const raw = max / count;
+  // Whole currency units at least: finer steps would print "$0, $0, $0, $1" on a near-empty chart.
+  const raw = Math.max(max / count, 1);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const n = raw / magnitude;
-  const nice = n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 ? 2.5 : n <= 5 ? 5 : 10;
+  // 2.5 only where it stays a whole figure (25, 250, 2.5K): never $2.50 steps shown as "$3".
+  const nice = n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 && magnitude > 1 ? 2.5 : n <= 5 ? 5 : 10;
   return nice * magnitude;
+}
+
+/** The y-axis labels, with as few decimals as keep them all distinct ("$1.2K", "$1.25K"). */
+function tickLabels(values, fmt) {
+  let labels = [];
+  for (let digits = 1; digits <= 3; digits += 1) {
+    labels = values.map((v) => fmt.moneyShort(v, digits));
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
 }
 
 function pathOf(points) {
@@ -81,13 +93,14 @@ export function renderChart(container, tip, data, fmt) {
   const anomalies = data.anomalies || [];
   const byDate = new Map(anomalies.map((a) => [a.date, a]));
   const all = [...history, ...future];
-  if (!all.length) {
+  if (!history.length) {
+    // Said also above a forecast: a flat forecast alone would read as days of no sales.
     const empty = document.createElement("p");
     empty.className = "chart-empty";
     empty.textContent = "No sales recorded yet.";
     container.appendChild(empty);
-    return;
   }
+  if (!all.length) return;
 
   const width = Math.max(280, Math.floor(container.clientWidth || 640));
   const narrow = width < 560;
@@ -131,11 +144,14 @@ export function renderChart(container, tip, data, fmt) {
     "aria-describedby": "chart-summary",
   });
   const grid = node("g", { class: "grid", "aria-hidden": "true" }, svg);
-  for (let v = yBottom; v <= yTop + step / 2; v += step) {
+  const levels = [];
+  for (let i = 0; yBottom + i * step <= yTop + step / 2; i += 1) levels.push(yBottom + i * step);
+  const labels = tickLabels(levels, fmt);
+  levels.forEach((v, i) => {
     node("line", { x1: m.left, x2: width - m.right, y1: y(v), y2: y(v) }, grid);
     const label = node("text", { x: m.left - 6, y: y(v), class: "axis-y" }, grid);
-    label.textContent = fmt.moneyShort(v);
-  }
+    label.textContent = labels[i];
+  });
   // Month ticks, or weekly ones on a short range; labels never overlap.
   const span = t1 - t0;
   const ticks = [];
