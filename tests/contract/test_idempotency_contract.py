@@ -9,6 +9,8 @@ from finance_agent.domain.models import IdempotencyRecord
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared.clock import now_utc
 
+LATER = now_utc() + timedelta(days=1)
+
 
 def record(
     key: str = "k1", fingerprint: str = "f1", ttl: timedelta = timedelta(hours=1)
@@ -32,7 +34,7 @@ def test_a_second_claim_gets_the_first_record(repo: FinanceRepository) -> None:
 
 def test_a_completed_record_keeps_the_response_to_replay(repo: FinanceRepository) -> None:
     repo.claim_idempotency_key(record())
-    repo.complete_idempotency_key("k1", 201, '{"action_id":"a1"}')
+    repo.complete_idempotency_key("k1", 201, '{"action_id":"a1"}', expires_at=LATER)
     existing = repo.claim_idempotency_key(record())
     assert existing is not None
     assert (existing.status, existing.status_code) == ("completed", 201)
@@ -77,3 +79,27 @@ def test_of_concurrent_claims_exactly_one_wins(repo: FinanceRepository) -> None:
     assert sum(r is None for r in results) == 1
     winners = {r.fingerprint for r in results if r is not None}
     assert len(winners) == 1
+
+
+def test_completing_keeps_the_record_for_its_own_time_not_the_claims_lease(
+    repo: FinanceRepository,
+) -> None:
+    repo.claim_idempotency_key(record(ttl=timedelta(minutes=5)))
+    kept_until = now_utc() + timedelta(hours=24)
+
+    repo.complete_idempotency_key("k1", 201, "{}", expires_at=kept_until)
+
+    stored = repo.get_idempotency_record("k1")
+    assert stored is not None
+    assert stored.status == "completed"
+    assert abs((stored.expires_at - kept_until).total_seconds()) < 1
+
+
+def test_a_claim_whose_lease_ran_out_can_be_taken_over(repo: FinanceRepository) -> None:
+    # The first request died midway (no completion, no release): its lease frees the key.
+    repo.claim_idempotency_key(record(fingerprint="died", ttl=timedelta(seconds=-1)))
+
+    assert repo.claim_idempotency_key(record(fingerprint="retry")) is None
+    stored = repo.get_idempotency_record("k1")
+    assert stored is not None
+    assert stored.fingerprint == "retry"

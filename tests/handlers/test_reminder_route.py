@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from finance_agent.bootstrap import get_repo
+from finance_agent.domain.errors import StoreError
 from finance_agent.domain.models import ARAging
 from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
 from finance_agent.shared.clock import today
@@ -469,6 +470,28 @@ def test_an_unexpected_error_releases_the_idempotency_key_for_a_retry(
     retry = post(api, body, headers=key)
     assert retry.status == 201
     assert "idempotent-replayed" not in retry.headers
+
+
+def test_a_store_failure_after_the_reminder_is_recorded_still_answers_it_and_frees_the_key(
+    api: Api, debtor: ARAging, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from finance_agent.infra.sqlite_repo import SqliteRepo
+
+    key = {"idempotency-key": "key-store-fails-late"}
+    body = {"customer_id": debtor.customer_id}
+
+    def store_fails(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("sqlite store: disk I/O error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqliteRepo, "complete_idempotency_key", store_fails)
+        first = post(api, body, headers=key)
+    retry = post(api, body, headers=key)
+
+    assert first.status == 201  # the reminder was recorded: the caller is told so
+    assert retry.status == 200  # not a day of "still in progress": it runs again, finds it
+    assert retry.json["action_id"] == first.json["action_id"]
+    assert action_count() == ACTION_COUNT + 1
 
 
 def test_the_remind_date_rule_uses_the_configured_time_zone_day(

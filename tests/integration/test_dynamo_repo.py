@@ -367,7 +367,7 @@ def test_an_idempotency_record_expires_by_ttl_attribute_and_exact_time(
 
 
 def test_completing_an_unclaimed_key_creates_nothing(dynamodb_repo: DynamoRepo) -> None:
-    dynamodb_repo.complete_idempotency_key("never-claimed", 201, "{}")
+    dynamodb_repo.complete_idempotency_key("never-claimed", 201, "{}", expires_at=T0)
 
     assert dynamodb_repo.get_idempotency_record("never-claimed") is None
 
@@ -569,7 +569,7 @@ def test_a_whole_workflow_never_scans(dynamodb_table: str, own_client: DynamoDBC
     claim = IdempotencyRecord(key="k", fingerprint="f", expires_at=T0 + timedelta(days=3650))
     assert repo.claim_idempotency_key(claim) is None
     assert repo.claim_idempotency_key(claim) is not None
-    repo.complete_idempotency_key("k", 201, "{}")
+    repo.complete_idempotency_key("k", 201, "{}", expires_at=T0 + timedelta(days=1))
     repo.release_idempotency_key("k")
 
     assert "Scan" not in calls.ops

@@ -102,8 +102,12 @@ class FinanceRepository(Protocol):
         """The unexpired record of ``key``, or None."""
         ...
 
-    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
-        """Mark the claimed ``key`` completed with the response to replay.
+    def complete_idempotency_key(
+        self, key: str, status_code: int, response_body: str, *, expires_at: datetime
+    ) -> None:
+        """Mark the claimed ``key`` completed with the response to replay, kept until
+        ``expires_at`` (a claim's own expiry is a short lease, so that a request that died
+        midway does not hold its key for long).
 
         A key that is not claimed (released or expired) is left alone: nothing is created.
         """

@@ -3,11 +3,15 @@ with the response to replay, released when the request fails."""
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from finance_agent.domain.errors import ConflictError, StoreError
 from finance_agent.domain.models import IdempotencyRecord
 from finance_agent.infra import dynamo_items as items
 from finance_agent.infra.action_keys import sortable_timestamp
 from finance_agent.infra.dynamo_reads import TableReads
+from finance_agent.infra.dynamo_table import TTL_ATTRIBUTE
 from finance_agent.shared.clock import now_utc
 from finance_agent.shared.log import logger
 
@@ -49,7 +53,9 @@ class IdempotencyRecords(TableReads):
         # TTL deletes expired items only eventually, so expiry is checked on every read.
         return record if record is not None and record.expires_at > now_utc() else None
 
-    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
+    def complete_idempotency_key(
+        self, key: str, status_code: int, response_body: str, *, expires_at: datetime
+    ) -> None:
         try:
             self._call(
                 "UpdateItem",
@@ -59,12 +65,18 @@ class IdempotencyRecords(TableReads):
                 Key=items.key(items.idempotency_pk(key)),
                 # Only an existing record: an update must not create a half record.
                 ConditionExpression="attribute_exists(pk)",
-                UpdateExpression="SET #status = :done, status_code = :code, response_body = :body",
-                ExpressionAttributeNames={"#status": "status"},  # STATUS is a reserved word
+                UpdateExpression=(
+                    "SET #status = :done, status_code = :code, response_body = :body, "
+                    f"{items.EXPIRES_TS} = :ts, #ttl = :ttl"
+                ),
+                # STATUS is a reserved word; the TTL attribute's name comes from the table.
+                ExpressionAttributeNames={"#status": "status", "#ttl": TTL_ATTRIBUTE},
                 ExpressionAttributeValues={
                     ":done": {"S": "completed"},
                     ":code": {"N": str(status_code)},
                     ":body": {"S": response_body},
+                    ":ts": {"S": sortable_timestamp(expires_at)},
+                    ":ttl": {"N": str(math.ceil(expires_at.timestamp()))},
                 },
             )
         except ConflictError:

@@ -345,11 +345,13 @@ class SqliteRepo:
         rows = self._read("SELECT * FROM idempotency WHERE key = ? AND expires_at > ?", (key, now))
         return self._idempotency(rows[0]) if rows else None
 
-    def complete_idempotency_key(self, key: str, status_code: int, response_body: str) -> None:
+    def complete_idempotency_key(
+        self, key: str, status_code: int, response_body: str, *, expires_at: datetime
+    ) -> None:
         self._write(
-            "UPDATE idempotency SET status = 'completed', status_code = ?, response_body = ?"
-            " WHERE key = ?",
-            [(status_code, response_body, key)],
+            "UPDATE idempotency SET status = 'completed', status_code = ?, response_body = ?,"
+            " expires_at = ? WHERE key = ?",
+            [(status_code, response_body, action_keys.sortable_timestamp(expires_at), key)],
         )
 
     def release_idempotency_key(self, key: str) -> None:

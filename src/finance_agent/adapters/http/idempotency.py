@@ -7,6 +7,7 @@ route; the same key with a different body is a 409.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -15,7 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from finance_agent.bootstrap import get_repo
-from finance_agent.domain.errors import ConflictError, ValidationError
+from finance_agent.domain.errors import ConflictError, StoreError, ValidationError
 from finance_agent.domain.models import IdempotencyRecord
 from finance_agent.shared.clock import now_utc
 from finance_agent.shared.log import logger
@@ -23,10 +24,16 @@ from finance_agent.shared.responses import Response, cors_headers
 
 if TYPE_CHECKING:
     from finance_agent.adapters.http.endpoint import ApiRequest
+    from finance_agent.domain.ports import FinanceRepository
     from finance_agent.routes import Route
 
 KEY_HEADER = "idempotency-key"
+# A completed request's response is replayed for a day.
 RECORD_TTL = timedelta(hours=24)
+# A claim holds its key this long while its request runs: well past any route's run (the
+# Lambda timeout is 29 s), yet short enough that a request that died midway (a crash, a
+# timeout, a store failure after the write) frees its key in minutes, not a day.
+CLAIM_LEASE = timedelta(minutes=5)
 # How long a retry waits for the first request, still running, to finish.
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
@@ -65,6 +72,23 @@ def _keepable(response: Response) -> bool:
     return False
 
 
+def _complete(repo: FinanceRepository, record_key: str, response: Response) -> None:
+    """Keep the response for retries. If the store fails now, the request itself has
+    succeeded: answer it, and free the key so a retry runs again (the reminder's own natural
+    key still records it once) instead of waiting out the claim."""
+    try:
+        repo.complete_idempotency_key(
+            record_key,
+            response["statusCode"],
+            response["body"],
+            expires_at=now_utc() + RECORD_TTL,
+        )
+    except StoreError:
+        logger.warning("could not keep the response for Idempotency-Key retries")
+        with contextlib.suppress(StoreError):
+            repo.release_idempotency_key(record_key)
+
+
 def run_idempotent(
     route: Route, request: ApiRequest[Any, Any], produce: Callable[[], Response]
 ) -> Response:
@@ -76,7 +100,7 @@ def run_idempotent(
     repo = get_repo()
     existing = repo.claim_idempotency_key(
         IdempotencyRecord(
-            key=record_key, fingerprint=fingerprint, expires_at=now_utc() + RECORD_TTL
+            key=record_key, fingerprint=fingerprint, expires_at=now_utc() + CLAIM_LEASE
         )
     )
     if existing is None:
@@ -86,7 +110,7 @@ def run_idempotent(
             repo.release_idempotency_key(record_key)
             raise
         if 200 <= response["statusCode"] < 300 and _keepable(response):
-            repo.complete_idempotency_key(record_key, response["statusCode"], response["body"])
+            _complete(repo, record_key, response)
         else:
             # A refused request changed nothing; the client may fix it and retry with the key.
             repo.release_idempotency_key(record_key)
