@@ -1,9 +1,10 @@
 """``finance-agent serve``: the product on one machine, ready to try.
 
 Before serving it makes sure there is a JWT secret (one made for this run when JWT_SECRET
-is unset), that the store holds current demo data (seeded when empty, moved to today when
-it is the demo data set and its sales stop before today), and prints the URL, a token and
-curl commands that work as printed.
+is unset), that the embedded SQLite store holds current demo data (seeded when empty, moved
+to today when it is the demo data set and its sales stop before today), and prints the URL,
+a token and curl commands that work as printed. A DynamoDB table is never written to: it may
+be a real deployment's, and ``finance-agent seed`` fills one on purpose.
 """
 
 from __future__ import annotations
@@ -66,6 +67,24 @@ def prepare_store(
     else:
         return None
     return seed(repo, today=today, progress=lambda line: progress(f"  {line}"))
+
+
+def not_seeded_note(settings: Settings) -> str:
+    """The one line serve prints instead of touching a DynamoDB table."""
+    return (
+        f"The DynamoDB table {settings.table_name} is not seeded: serve writes demo data only "
+        "into the embedded SQLite store; `finance-agent seed` does it on purpose."
+    )
+
+
+def prepare_demo_store(
+    settings: Settings, repo: FinanceRepository, today: date, progress: Progress = _say
+) -> SeedReport | None:
+    """``prepare_store`` for the embedded SQLite store only; any other store is left alone."""
+    if settings.store_kind != "sqlite":
+        progress(not_seeded_note(settings))
+        return None
+    return prepare_store(repo, today, progress)
 
 
 def mint_token(settings: Settings, lifetime: timedelta = TOKEN_LIFETIME) -> str:
@@ -200,7 +219,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
     generated = ensure_jwt_secret()
     settings = get_settings()
     repo = get_repo()
-    prepare_store(repo, clock.today())
+    prepare_demo_store(settings, repo, clock.today())
     config = uvicorn.Config(
         create_app(),
         host=host,
