@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
-CENT = Decimal("0.01")
-RATIO_STEP = Decimal("0.0001")
+MONEY_PLACES = 2
+RATIO_PLACES = 4
+CENT = Decimal(1).scaleb(-MONEY_PLACES)
+RATIO_STEP = Decimal(1).scaleb(-RATIO_PLACES)
+
+# Every amount a model holds is below 10^15 (a quadrillion) in absolute value: more than any
+# real ledger holds in one figure, in any currency. A stored number beyond it (DynamoDB keeps
+# up to 38 digits) is bad data, refused like text where a number belongs. The bound also keeps
+# the sums of such amounts (KPIs add up days and customers) far inside Decimal's default
+# 28 digits, where they stay exact.
+MONEY_BOUND = Decimal(10) ** 15
+_MAX_DIGITS = 1000  # enough for any DynamoDB number (38 digits, up to 10^126) and sums
+
+
+def _quantize(value: Decimal | int | str | float, places: int) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals, with the digits that takes.
+
+    ``quantize`` raises InvalidOperation when its result needs more digits than the context's
+    precision (28 by default): here that precision grows with the value, up to
+    ``_MAX_DIGITS``, so no amount a model accepts, nor any sum of them, can raise.
+    Infinity, and values beyond 10^1000, still raise; NaN stays NaN (models refuse both).
+    """
+    if isinstance(value, float):
+        value = str(value)  # so 0.1 stays 0.1, not 0.1000000000000000055
+    number = Decimal(value)
+    with localcontext() as context:
+        if number.is_finite():  # its integer digits, the places, one for a carry
+            needed = number.adjusted() + 1 + places + 1
+            context.prec = min(max(context.prec, needed), _MAX_DIGITS)
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def to_money(value: Decimal | int | str | float) -> Decimal:
-    """Round to cents. Floats go through ``str`` so 0.1 stays 0.1, not 0.1000000000000000055."""
-    if isinstance(value, float):
-        value = str(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to cents."""
+    return _quantize(value, MONEY_PLACES)
 
 
 def to_ratio(value: Decimal | int | str | float) -> Decimal:
-    if isinstance(value, float):
-        value = str(value)
-    return Decimal(value).quantize(RATIO_STEP, rounding=ROUND_HALF_UP)
+    return _quantize(value, RATIO_PLACES)
 
 
 def cents(value: Decimal) -> int:
@@ -42,6 +66,12 @@ def _money_or_passthrough(value: object) -> object:
     return value
 
 
+def _within_bound(value: Decimal) -> Decimal:
+    if not -MONEY_BOUND < value < MONEY_BOUND:
+        raise ValueError("must be less than 10^15 in absolute value")
+    return value
+
+
 def _ratio_or_passthrough(value: object) -> object:
     if isinstance(value, Decimal | int | str | float) and not isinstance(value, bool):
         try:
@@ -56,6 +86,7 @@ def _ratio_or_passthrough(value: object) -> object:
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_or_passthrough),
+    AfterValidator(_within_bound),
     PlainSerializer(lambda v: float(v), return_type=float, when_used="json"),
 ]
 Ratio = Annotated[
