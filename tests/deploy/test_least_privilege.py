@@ -220,3 +220,14 @@ def test_every_operation_the_store_makes_is_granted_or_is_the_seed_tools() -> No
         for action in statement.actions
     }
     assert used - SEED_ONLY <= granted, used - SEED_ONLY - granted
+
+
+def test_read_only_functions_cannot_read_chats_or_stored_responses() -> None:
+    read_only = [kind for kind in FUNCTIONS if kind not in WRITES_ALLOWED and kind != "agent_chat"]
+    assert read_only
+    for kind in read_only:
+        for statement in _statements(_role(FUNCTIONS[kind])):
+            if "dynamodb:GetItem" not in statement.actions:
+                continue
+            prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            assert not {"CHAT#*", "IDEMP#*", "*"} & set(prefixes), f"{kind}: {statement.raw}"
