@@ -10,7 +10,7 @@ import {
   resolveApiBase,
   tokenClaims,
 } from "./api.js";
-import { expectedOf, renderChart } from "./chart.js";
+import { expectedOf, forecastValue, renderChart } from "./chart.js";
 
 const ROUTES = {
   kpis: "/agent/tools/kpis",
@@ -580,10 +580,46 @@ function renderAnomalyTable() {
   $("anomaly-table").tBodies[0].replaceChildren(...rows);
 }
 
+/** One row per day the chart shows: the sales days, then the forecast's. */
+function chartTableRows() {
+  const { sales, forecast, anomalies } = state.chartData;
+  const unusual = new Map((anomalies || []).map((a) => [a.date, a]));
+  const day = (iso) => formatDate(iso, { weekday: "short", month: "short", day: "numeric", year: "numeric" });
+  const history = sales.map((d) => {
+    const a = unusual.get(d.date);
+    const expected = a ? expectedOf(a) : null;
+    const note = a
+      ? `${a.direction === "drop" ? "Unusually low" : "Unusually high"}${expected !== null ? `, expected ${money(expected)}` : ""}`
+      : "";
+    return [day(d.date), money(d.revenue), "", "", note];
+  });
+  const future = (forecast?.points || []).map((p) => {
+    const range = Number.isFinite(p.lo80) && Number.isFinite(p.hi80) ? `${money(p.lo80)} – ${money(p.hi80)}` : "";
+    return [day(p.date), "", money(forecastValue(p) ?? NaN), range, ""];
+  });
+  return [...history, ...future];
+}
+
+function renderChartTable() {
+  const rows = chartTableRows();
+  $("chart-table-details").hidden = !rows.length;
+  $("chart-table").tBodies[0].replaceChildren(
+    ...rows.map(([date, ...cells]) =>
+      h(
+        "tr",
+        {},
+        h("th", { scope: "row", text: date }),
+        ...cells.map((text, i) => h("td", { class: i < 3 ? "num" : "", text })),
+      ),
+    ),
+  );
+}
+
 function refreshChart() {
   renderChartSummary();
   renderLegend();
   renderAnomalyTable();
+  renderChartTable();
   drawChart();
 }
 
@@ -1065,6 +1101,8 @@ function clearFigures() {
   }
   $("chart-tip").hidden = true;
   $("anomaly-table").tBodies[0].replaceChildren();
+  $("chart-table").tBodies[0].replaceChildren();
+  $("chart-table-details").hidden = true;
   $("anomaly-details").hidden = true;
   $("ar-table").tBodies[0].replaceChildren();
   $("ar-more").hidden = true;
