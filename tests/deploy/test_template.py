@@ -326,10 +326,16 @@ def test_alarms_watch_api_5xx_and_every_functions_errors_and_throttles(
 # -- the scope as Cognito writes it ----------------------------------------------------------------
 
 
-def test_the_functions_accept_the_scope_behind_a_cognito_resource_server() -> None:
+def test_the_functions_accept_the_scope_behind_a_cognito_resource_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from finance_agent.shared.auth import authenticate, check_scope
+    from finance_agent.shared.settings import get_settings
 
     scope = "finance-agent/agent:actions"
+    # What the template passes on from its ActionsScope parameter.
+    monkeypatch.setenv("ACTIONS_SCOPE", scope)
+    get_settings.cache_clear()
     claims = {"sub": "6q1vj4k2m8n3p5r7s9t0u2w4y6", "token_use": "access", "scope": scope}
     event = {"requestContext": {"authorizer": {"jwt": {"claims": claims, "scopes": [scope]}}}}
     check_scope(authenticate(event), "agent:actions")

@@ -436,13 +436,53 @@ def test_require_scope_passes_the_event_through_when_the_scope_is_granted(
     assert handler.__doc__ == "Does something that needs the scope."
 
 
-def test_a_scope_behind_a_cognito_resource_server_counts_and_look_alikes_do_not() -> None:
+def test_the_configured_resource_servers_scope_counts_and_look_alikes_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from finance_agent.shared.auth import Identity
 
-    cognito = Identity(principal="p", scopes=frozenset({"finance-agent/agent:actions"}))
-    assert cognito.has_scope("agent:actions")
-    for scope in ("read:agent:actions", "agent:actions:read", "finance-agent/agent:actionsX"):
+    monkeypatch.setenv("ACTIONS_SCOPE", "finance-agent/agent:actions")
+    get_settings.cache_clear()
+    for scope in ("finance-agent/agent:actions", "agent:actions"):
+        assert Identity(principal="p", scopes=frozenset({scope})).has_scope("agent:actions")
+    for scope in (
+        "other-api/agent:actions",
+        "read:agent:actions",
+        "agent:actions:read",
+        "finance-agent/agent:actionsX",
+    ):
         assert not Identity(principal="p", scopes=frozenset({scope})).has_scope("agent:actions")
+
+
+def test_without_actions_scope_configured_another_resource_servers_scope_does_not_count() -> None:
+    from finance_agent.shared.auth import Identity
+
+    for scope in ("finance-agent/agent:actions", "other-api/agent:actions"):
+        assert not Identity(principal="p", scopes=frozenset({scope})).has_scope("agent:actions")
+
+
+def test_a_token_for_another_resource_server_cannot_record_a_reminder(api: Api) -> None:
+    claims = {"sub": "svc-other", "scope": "other-api/agent:actions"}
+    reply = remind(api, claims=claims, scopes=["other-api/agent:actions"])
+    assert reply.status == 403
+    assert reply.json["error"] == "forbidden"
+
+
+def test_the_scope_behind_the_configured_resource_server_records_a_reminder(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONS_SCOPE", "finance-agent/agent:actions")
+    get_settings.cache_clear()
+    claims = {"sub": "svc-finance", "scope": "finance-agent/agent:actions"}
+    assert remind(api, claims=claims, scopes=["finance-agent/agent:actions"]).status == 201
+
+
+@pytest.mark.parametrize(
+    "value", ["other:scope", "a b/agent:actions", "/agent:actions", "x/y/agent:actions"]
+)
+def test_settings_refuse_an_actions_scope_that_is_not_agent_actions(value: str) -> None:
+    with pytest.raises(SettingsError, match="ACTIONS_SCOPE: must be agent:actions"):
+        load_settings(actions_scope=value)
 
 
 def test_a_cached_verified_token_is_still_refused_once_it_expires(

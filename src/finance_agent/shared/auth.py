@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from finance_agent.domain.errors import ForbiddenError, UnauthorizedError
-from finance_agent.shared.settings import get_settings
+from finance_agent.shared.settings import DEFAULT_ACTIONS_SCOPE, get_settings
 
-ACTIONS_SCOPE = "agent:actions"
+ACTIONS_SCOPE = DEFAULT_ACTIONS_SCOPE
 # Verified tokens kept per process: a local server or warm Lambda sees few distinct tokens.
 VERIFIED_TOKENS_CACHED = 256
 MAX_PRINCIPAL_LENGTH = 254  # an email address's limit; performed_by holds it
@@ -34,9 +34,15 @@ class Identity:
     claims: Mapping[str, Any] = field(default_factory=dict)
 
     def has_scope(self, scope: str) -> bool:
-        """``scope`` itself, or behind a resource server as Cognito issues custom scopes
-        (``finance-agent/agent:actions``): the trusted issuer names its scopes either way."""
-        return scope in self.scopes or any(s.endswith("/" + scope) for s in self.scopes)
+        """``scope`` itself; for the actions scope also the form ACTIONS_SCOPE names (behind
+        this deployment's resource server, as Cognito writes ``finance-agent/agent:actions``).
+
+        Any other ``<name>/agent:actions`` is another resource server's scope: the same issuer
+        may sign it for another API, so it grants nothing here.
+        """
+        if scope in self.scopes:
+            return True
+        return scope == ACTIONS_SCOPE and get_settings().actions_scope in self.scopes
 
 
 def _split_scopes(value: Any) -> set[str]:

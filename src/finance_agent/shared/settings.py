@@ -19,6 +19,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 StoreKind = Literal["sqlite", "dynamodb"]
 
 APP_NAME = "finance-agent"
+DEFAULT_ACTIONS_SCOPE = "agent:actions"
 
 
 class SettingsError(ValueError):
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    # The write scope as this deployment's issuer writes it: ``agent:actions``, or behind the
+    # resource server that defines it (Cognito: ``finance-agent/agent:actions``). Another
+    # resource server's ``<name>/agent:actions`` belongs to another API and grants nothing.
+    actions_scope: str = DEFAULT_ACTIONS_SCOPE
     agent_id: str | None = None
     agent_alias_id: str | None = None
     # Methods the API uses when a request names none (the chat and the web page pick their own).
@@ -117,6 +122,16 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("must be an IANA time zone name such as UTC or Europe/Paris") from None
+        return value
+
+    @field_validator("actions_scope", mode="before")
+    @classmethod
+    def _actions_scope(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = value.strip() or DEFAULT_ACTIONS_SCOPE
+        if not re.fullmatch(r"([^\s/]+/)?agent:actions", value):
+            raise ValueError("must be agent:actions, or <resource server>/agent:actions")
         return value
 
     @field_validator("dynamodb_endpoint_url")
