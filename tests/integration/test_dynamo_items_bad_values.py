@@ -7,13 +7,15 @@ The items are written with the test's own client, over HTTP to the moto server.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.kpi_math import compute_kpis
+from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
+from finance_agent.domain.period import parse_period
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.infra.dynamo_repo import DynamoRepo
 from finance_agent.shared.log import logger
@@ -142,3 +144,88 @@ def test_an_amount_just_under_the_bound_is_read_to_the_cent(
 
     assert day.revenue == Decimal("999999999999999.99")
     assert log_records == []
+
+
+# -- keys that do not match the attributes they encode --
+
+
+def test_a_sales_item_whose_key_is_not_its_date_is_not_a_second_record_of_that_date(
+    dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
+) -> None:
+    week_of_sales(dynamodb_repo)
+    put_raw(
+        dynamodb_client,
+        dynamodb_repo,
+        sales_raw("SALES#DUP", "2024-01-03"),
+        sales_raw("SALES#2024-01-09", "2024-01-09", gsi1sk="2024-01-04"),  # listed in the week
+    )
+
+    kpis = GetKPIsUC(dynamodb_repo, today=lambda: TODAY, currency="USD").execute("last_7d")
+
+    assert (kpis.revenue, kpis.days_with_sales) == (Decimal("700.00"), 7)
+    series = dynamodb_repo.get_sales_series(7, end=TODAY)
+    assert [day.date for day in series] == [date(2024, 1, d) for d in range(1, 8)]
+    assert set(skipped(log_records)) == {"SALES#DUP", "SALES#2024-01-09"}
+
+
+def test_an_ar_item_outside_the_index_is_not_read_by_key_either(
+    dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
+) -> None:
+    raw = ar_raw("C5")
+    del raw["gsi1pk"], raw["gsi1sk"]
+    put_raw(dynamodb_client, dynamodb_repo, raw)
+
+    assert dynamodb_repo.get_ar_aging() == []
+    assert dynamodb_repo.get_customer_aging("C5") is None
+    assert skipped(log_records) == ["AR_AGING#C5"]
+
+
+def test_an_ar_item_whose_key_names_another_customer_is_skipped(
+    dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
+) -> None:
+    dynamodb_repo.put_ar_aging([aging("C1")])
+    copy_of_c1 = ar_raw("C1", pk="AR_AGING#C9")
+    wrong_index = ar_raw("C2") | {"gsi1sk": {"S": "C0"}}
+    put_raw(dynamodb_client, dynamodb_repo, copy_of_c1, wrong_index)
+
+    kpis = GetKPIsUC(dynamodb_repo, today=lambda: TODAY, currency="USD").execute("last_7d")
+
+    assert kpis.ar_total == Decimal("20.00")
+    assert [row.customer_id for row in dynamodb_repo.get_ar_aging()] == ["C1"]
+    assert dynamodb_repo.get_customer_aging("C9") is None
+    assert dynamodb_repo.get_customer_aging("C2") is None
+    assert set(skipped(log_records)) == {"AR_AGING#C9", "AR_AGING#C2"}
+
+
+def test_an_action_item_whose_key_names_another_action_is_skipped(
+    dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
+) -> None:
+    when = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    dynamodb_repo.create_agent_action("note", {}, "alice", action_id="good", created_at=when)
+    (raw,) = dynamodb_client.query(
+        TableName=dynamodb_repo.table_name,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "ACTION"}},
+    )["Items"]
+    put_raw(dynamodb_client, dynamodb_repo, dict(raw) | {"pk": {"S": "ACTION#copy"}})
+
+    assert dynamodb_repo.get_agent_action("copy") is None
+    page = dynamodb_repo.list_agent_actions(limit=5)
+    assert [action.action_id for action in page.items] == ["good"]
+    assert skipped(log_records) == ["ACTION#copy", "ACTION#copy"]
+
+
+def test_a_kpi_record_stored_under_another_period_is_not_served(
+    dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
+) -> None:
+    figures = compute_kpis(parse_period("last_7d"), TODAY, [], [], "USD")
+    dynamodb_repo.put_kpis(KPISnapshot(computed_for=TODAY, kpis=figures))
+    raw = dynamodb_client.get_item(
+        TableName=dynamodb_repo.table_name, Key={"pk": {"S": "KPI#last_7d"}}
+    )["Item"]
+    put_raw(dynamodb_client, dynamodb_repo, dict(raw) | {"pk": {"S": "KPI#last_30d"}})
+
+    assert dynamodb_repo.get_kpis("last_7d") is not None
+    assert dynamodb_repo.get_kpis("last_30d") is None
+    assert skipped(log_records) == ["KPI#last_30d"]

@@ -1,7 +1,9 @@
 """Stored DynamoDB items <-> domain models, explicitly, in DynamoDB's attribute-value form.
 
 Amounts are DynamoDB numbers (Decimal both ways). Readers raise ``MalformedItem`` for an
-item they cannot turn into a model; the repository logs its key and skips it.
+item they cannot turn into a model, or whose keys are not the ones its attributes give (an
+item written by hand as ``SALES#DUP`` would count a day twice); the repository logs its key
+and skips it.
 """
 
 from __future__ import annotations
@@ -109,6 +111,15 @@ def _pick(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {name: values[name] for name in names if name in values}
 
 
+def _check_keys(values: Mapping[str, Any], expected: Mapping[str, str]) -> None:
+    """Each key attribute holds what the record's own attributes give, as the writers
+    above store it: a key that says otherwise would list or count the record twice,
+    or under another date, customer or action."""
+    wrong = [name for name, want in expected.items() if values.get(name) != want]
+    if wrong:
+        raise MalformedItem(f"keys that do not match the attributes: {', '.join(wrong)}")
+
+
 # -- KPIs --
 def kpi_item(snapshot: KPISnapshot) -> Item:
     kpis = snapshot.kpis.model_dump(mode="python")
@@ -125,7 +136,9 @@ def kpi_item(snapshot: KPISnapshot) -> Item:
 def kpi_from_item(item: Mapping[str, Any]) -> KPISnapshot:
     values = _decode(item)
     kpis = _pick(values, (*_KPI_FIELDS, "previous"))
-    return _model(KPISnapshot, {"computed_for": values.get("computed_for"), "kpis": kpis})
+    snapshot = _model(KPISnapshot, {"computed_for": values.get("computed_for"), "kpis": kpis})
+    _check_keys(values, {"pk": kpi_pk(snapshot.kpis.period)})
+    return snapshot
 
 
 # -- sales days --
@@ -144,7 +157,11 @@ def sales_item(day: SalesDay) -> Item:
 
 
 def sales_from_item(item: Mapping[str, Any]) -> SalesDay:
-    return _model(SalesDay, _pick(_decode(item), ("date", "revenue", "cogs")))
+    values = _decode(item)
+    day = _model(SalesDay, _pick(values, ("date", "revenue", "cogs")))
+    iso = day.date.isoformat()
+    _check_keys(values, {"pk": sales_pk(day.date), "gsi1pk": SALES, "gsi1sk": iso})
+    return day
 
 
 # -- receivables --
@@ -163,7 +180,11 @@ def ar_item(row: ARAging) -> Item:
 
 def ar_from_item(item: Mapping[str, Any]) -> ARAging:
     names = ("customer_id", "customer_name", "email", *_AGING_FIELDS)
-    return _model(ARAging, _pick(_decode(item), names))
+    values = _decode(item)
+    row = _model(ARAging, _pick(values, names))
+    customer = row.customer_id
+    _check_keys(values, {"pk": ar_pk(customer), "gsi1pk": AR_AGING, "gsi1sk": customer})
+    return row
 
 
 # -- agent actions --
@@ -185,8 +206,9 @@ def action_item(action: AgentAction) -> Item:
 
 
 def action_from_item(item: Mapping[str, Any]) -> AgentAction:
+    stored = _decode(item)
     values = _pick(
-        _decode(item), ("action_id", "action", "payload", "performed_by", "created_at", "status")
+        stored, ("action_id", "action", "payload", "performed_by", "created_at", "status")
     )
     try:
         values["created_at"] = parse_timestamp(values["created_at"])
@@ -194,7 +216,9 @@ def action_from_item(item: Mapping[str, Any]) -> AgentAction:
         raise MalformedItem("bad or missing attributes: created_at") from None
     if isinstance(values.get("payload"), dict):
         values["payload"] = payload_from_store(values["payload"])
-    return _model(AgentAction, values)
+    action = _model(AgentAction, values)
+    _check_keys(stored, {"pk": action_pk(action.action_id), "gsi1pk": ACTION})
+    return action
 
 
 def payload_to_store(payload: Mapping[str, Any]) -> Any:
