@@ -7,7 +7,7 @@ The items are written with the test's own client, over HTTP to the moto server.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -229,3 +229,52 @@ def test_a_kpi_record_stored_under_another_period_is_not_served(
     assert dynamodb_repo.get_kpis("last_7d") is not None
     assert dynamodb_repo.get_kpis("last_30d") is None
     assert skipped(log_records) == ["KPI#last_30d"]
+
+
+# -- action sort keys --
+
+
+@pytest.mark.parametrize(
+    "sort_key",
+    [
+        "nohash",  # sorts after every timestamp: it was listed first, its cursor a 400
+        "2099-01-01T00:00:00.000000Z#odd",  # well formed, but not the action's own time
+        "2024-03-01T09:31:00.000000Z#other",  # its own time, another id
+        "2024-03-01T09:31:00.000000Z",
+    ],
+)
+def test_actions_page_past_one_whose_sort_key_is_not_its_time_and_id(
+    dynamodb_repo: DynamoRepo,
+    dynamodb_client: DynamoDBClient,
+    log_records: list[Record],
+    sort_key: str,
+) -> None:
+    t0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    for i in range(3):
+        at = t0 + timedelta(minutes=2 * i)
+        dynamodb_repo.create_agent_action("note", {}, "alice", action_id=f"a{i}", created_at=at)
+    odd = {
+        "pk": {"S": "ACTION#odd"},
+        "gsi1pk": {"S": "ACTION"},
+        "gsi1sk": {"S": sort_key},
+        "action_id": {"S": "odd"},
+        "action": {"S": "note"},
+        "payload": {"M": {}},
+        "performed_by": {"S": "alice"},
+        "created_at": {"S": "2024-03-01T09:31:00.000000Z"},
+        "status": {"S": "pending"},
+    }
+    put_raw(dynamodb_client, dynamodb_repo, odd)
+
+    listed: list[str] = []
+    token: str | None = None
+    for _ in range(10):
+        page = dynamodb_repo.list_agent_actions(limit=1, before=token)
+        listed += [action.action_id for action in page.items]
+        token = page.next_token
+        if token is None:
+            break
+
+    assert listed == ["a2", "a1", "a0"]
+    assert dynamodb_repo.get_agent_action("odd") is None
+    assert set(skipped(log_records)) == {"ACTION#odd"}

@@ -217,7 +217,11 @@ def action_from_item(item: Mapping[str, Any]) -> AgentAction:
     if isinstance(values.get("payload"), dict):
         values["payload"] = payload_from_store(values["payload"])
     action = _model(AgentAction, values)
-    _check_keys(stored, {"pk": action_pk(action.action_id), "gsi1pk": ACTION})
+    # The sort key is the list's order and its cursor: one not of (time, id) would list the
+    # action out of place, and a cursor made from it would not decode (a 400 on the next page).
+    sort_key = action_sort_key(sortable_timestamp(action.created_at), action.action_id)
+    expected = {"pk": action_pk(action.action_id), "gsi1pk": ACTION, "gsi1sk": sort_key}
+    _check_keys(stored, expected)
     return action
 
 
