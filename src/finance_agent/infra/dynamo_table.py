@@ -8,6 +8,7 @@ Single table: ``pk`` is the only key of the base table; listed items also carry 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from finance_agent.domain.errors import StoreError
@@ -79,7 +80,8 @@ def ensure_table(client: DynamoDBClient, table_name: str) -> bool:
     """Create the table unless it exists, wait until it is ACTIVE, enable TTL.
 
     Returns whether this call created it. Safe to run twice, or by two processes at once.
-    SDK failures (no credentials, no permission, timeout) raise ``StoreError``.
+    SDK failures (no credentials, no permission, timeout) raise ``StoreError``, and so does
+    an existing table whose keys or ``gsi1`` index differ from the definition above.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -88,6 +90,7 @@ def ensure_table(client: DynamoDBClient, table_name: str) -> bool:
         # Real tables take seconds to become ACTIVE (allowed 5 minutes); local ones are instant.
         waiter = client.get_waiter("table_exists")
         waiter.wait(TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 150})
+        _check_schema(client, table_name)  # before TTL: never change a table not ours
         _enable_ttl(client, table_name)
     except (BotoCoreError, ClientError) as exc:
         raise StoreError(f"could not create DynamoDB table {table_name}: {exc}") from exc
@@ -106,6 +109,50 @@ def _create_if_missing(client: DynamoDBClient, table_name: str) -> bool:
     except client.exceptions.ResourceInUseException:
         return False  # another process created it between our describe and create
     return True
+
+
+def _check_schema(client: DynamoDBClient, table_name: str) -> None:
+    """Raise ``StoreError`` unless the table's key schema and its ``gsi1`` (keys, types,
+    all attributes projected) are the definition's: with any other, every read and write
+    would fail or find nothing, far from the cause. Other indexes are left alone."""
+    table = client.describe_table(TableName=table_name)["Table"]
+    types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
+    indexes = table.get("GlobalSecondaryIndexes", [])
+    index = next((i for i in indexes if i.get("IndexName") == GSI1_NAME), None)
+    keys = _describe_keys(table.get("KeySchema", []), types)
+    found = f"key schema {keys}"
+    if index is None:
+        found += f" and no index {GSI1_NAME}"
+    else:
+        projection = index.get("Projection", {}).get("ProjectionType", "?")
+        found += f" and index {GSI1_NAME} on {_describe_keys(index['KeySchema'], types)}"
+        found += f" projecting {projection}"
+    if found == _EXPECTED:
+        return
+    raise StoreError(
+        f"DynamoDB table {table_name} exists with {found}; finance-agent needs"
+        f" {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} as its only key and index"
+        f" {GSI1_NAME} on {_describe_keys(_GSI1['KeySchema'], _DEFINED_TYPES)} projecting ALL:"
+        " set TABLE_NAME to another table, or delete this one and run init-table again"
+    )
+
+
+def _describe_keys(keys: Iterable[Mapping[str, object]], types: Mapping[str, str]) -> str:
+    """``pk (S), sk (S, sort)``: each key attribute with its type, as a person reads them."""
+    described = []
+    for key in keys:
+        name = str(key.get("AttributeName"))
+        sort = ", sort" if key.get("KeyType") == "RANGE" else ""
+        described.append(f"{name} ({types.get(name, '?')}{sort})")
+    return ", ".join(described)
+
+
+_DEFINED_TYPES: Final = {a["AttributeName"]: a["AttributeType"] for a in ATTRIBUTE_DEFINITIONS}
+(_GSI1,) = GLOBAL_SECONDARY_INDEXES
+_EXPECTED: Final = (
+    f"key schema {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} and index {GSI1_NAME} on"
+    f" {_describe_keys(_GSI1['KeySchema'], _DEFINED_TYPES)} projecting ALL"
+)
 
 
 def _enable_ttl(client: DynamoDBClient, table_name: str) -> None:
