@@ -161,3 +161,26 @@ def test_a_failed_anomaly_scan_stays_said_until_the_unusual_days_load(
     page.locator("#horizon").select_option("7")
     expect(error).to_be_hidden()
     expect(page.locator("#chart .anomaly-marker").first).to_be_attached()
+
+
+def test_a_route_that_keeps_failing_is_not_asked_again_and_again(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    asked: list[str] = []
+
+    def count_and_refuse(route: Route) -> None:
+        asked.append(route.request.url)
+        route.abort("connectionrefused")
+
+    page.route("**/agent/tools/kpis?**", count_and_refuse)
+    page.locator('label[for="period-7"]').click()
+    expect(page.locator("#kpi-error")).to_contain_text("Cannot reach the API")
+    # Other panels keep answering: the figures are asked for once more, not at every answer.
+    for _ in range(4):
+        with page.expect_response("**/agent/actions?**"):
+            page.get_by_role("button", name="Refresh").click()
+    page.wait_for_timeout(300)
+    assert len(asked) == 2
+    expect(page.locator("#kpi-error").get_by_role("button", name="Try again")).to_be_visible()

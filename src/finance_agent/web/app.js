@@ -48,6 +48,9 @@ const state = {
   // A request failed because the API was down or broken: the next success reloads the panels
   // still in error, so they do not wait for a reload of the page.
   apiFailing: false,
+  // Panels reloaded that way and not loaded since: reloaded once only, so a route that keeps
+  // failing while others answer is not asked again and again (its "Try again" stays).
+  autoRetried: new Set(),
   chartData: { sales: [], forecast: null, anomalies: null },
   anomalyScan: null, // the anomaly answer without its days: method, window, note
   customers: [],
@@ -191,6 +194,7 @@ function fillError(id, text) {
   box.hidden = !text;
   if (!text) {
     box.replaceChildren();
+    state.autoRetried.delete(id);
     return;
   }
   const retry = h("button", { type: "button", class: "button button-small retry", text: "Try again" });
@@ -211,7 +215,9 @@ function onAnswered() {
   // After this answer has been handled, not in the middle of it.
   window.setTimeout(() => {
     for (const [id, load] of Object.entries(PANEL_LOADERS)) {
-      if (state.signedIn && !$(id).hidden) load();
+      if (!state.signedIn || $(id).hidden || state.autoRetried.has(id)) continue;
+      state.autoRetried.add(id);
+      load();
     }
   });
 }
@@ -641,7 +647,7 @@ async function loadChart() {
   setBusy("chart-wrap", true);
   const [sales, anomalies, forecast] = await Promise.allSettled([
     latest("sales", () => state.api.get(ROUTES.sales, { days: HISTORY_DAYS })),
-    loadAnomalies(),
+    latest("anomalies", loadAnomalies),
     loadForecast(),
   ]);
   setBusy("chart-wrap", false);
@@ -655,10 +661,7 @@ async function loadChart() {
     failures.push(["sales", "Sales history", sales.reason]);
   }
   if (anomalies.status === "fulfilled") {
-    state.chartData.anomalies = anomalies.value.data.anomalies || [];
-    const { anomalies: _days, ...scan } = anomalies.value.data;
-    state.anomalyScan = scan;
-    state.chartFailures.delete("anomalies");
+    if (anomalies.value !== undefined) showAnomalies(anomalies.value.data);
   } else {
     state.chartData.anomalies = null;
     failures.push(["anomalies", "Unusual days", anomalies.reason]);
@@ -672,6 +675,26 @@ async function loadChart() {
   }
   refreshChart();
   for (const [source, what, error] of failures) chartFailed(source, what, error);
+  renderChartError();
+}
+
+function showAnomalies(report) {
+  const { anomalies: days, ...scan } = report;
+  state.anomalyScan = scan;
+  state.chartData.anomalies = days || [];
+  state.chartFailures.delete("anomalies");
+}
+
+/** Asks for the unusual days again: they must not stay missing while the chart is used. */
+async function retryAnomalies() {
+  try {
+    const answer = await latest("anomalies", loadAnomalies);
+    if (answer === undefined) return;
+    showAnomalies(answer.data);
+    refreshChart();
+  } catch (error) {
+    chartFailed("anomalies", "Unusual days", error);
+  }
   renderChartError();
 }
 
@@ -707,6 +730,7 @@ function restoreHorizon() {
 }
 
 async function changeHorizon() {
+  if (state.chartFailures.has("anomalies")) retryAnomalies();
   try {
     const answer = await loadForecast();
     if (answer === undefined) return;
@@ -1088,6 +1112,7 @@ function clearFigures() {
   state.sending.clear();
   state.rowStatus.clear();
   state.chartFailures.clear();
+  state.autoRetried.clear();
   for (const card of document.querySelectorAll(".kpi")) {
     const value = card.querySelector(".kpi-value");
     value.textContent = "—";
