@@ -60,6 +60,9 @@ const state = {
   rowStatus: new Map(), // customer_id -> {text, kind}
   lastAction: null,
   sessionId: null,
+  // A chat message the API may or may not have answered: sent again unchanged, it reuses
+  // its Idempotency-Key, so the model is not asked twice (nor a reminder recorded twice).
+  chatRetry: null, // {message, sessionId, key}
   loads: {},
   signedIn: false,
   // Bumped on every sign-in and sign-out: an answer asked for by an earlier sign-in is dropped.
@@ -293,6 +296,7 @@ function clearSession() {
   state.store?.remove("token");
   state.store?.remove("chat-session");
   state.sessionId = null;
+  state.chatRetry = null;
   clearFigures();
 }
 
@@ -1037,6 +1041,12 @@ function chatBubble(role, text, meta) {
   return bubble;
 }
 
+function chatKey(message) {
+  const retry = state.chatRetry;
+  if (retry && retry.message === message && retry.sessionId === state.sessionId) return retry.key;
+  return `web-chat-${randomKey()}`;
+}
+
 async function sendChat(message) {
   const input = $("chat-input");
   const send = $("chat-send");
@@ -1049,12 +1059,15 @@ async function sendChat(message) {
   const body = { message };
   if (state.sessionId) body.session_id = state.sessionId;
   const generation = state.generation;
+  const key = chatKey(message);
   try {
     const answer = await state.api.request("POST", ROUTES.chat, {
       body,
+      headers: { "Idempotency-Key": key },
       timeoutMs: CHAT_TIMEOUT_MS,
     });
     if (generation !== state.generation) return; // asked by an earlier sign-in
+    state.chatRetry = null;
     const data = answer.data || {};
     if (data.session_id) {
       state.sessionId = data.session_id;
@@ -1081,6 +1094,8 @@ async function sendChat(message) {
   } catch (error) {
     waiting.remove();
     if (error.status === 401 || generation !== state.generation) return;
+    const unknown = error.status === 0 || error.status >= 500 || error.status === 409;
+    state.chatRetry = unknown ? { message, sessionId: state.sessionId, key } : null;
     input.value = message; // nothing lost: send it again
     const text =
       error.status === 404
