@@ -140,3 +140,17 @@ def test_a_previous_period_before_the_history_has_no_sales_days(
     assert kpis.days_with_sales == 60
     assert kpis.previous.days_with_sales == 0
     assert kpis.previous.revenue == 0
+
+
+def test_a_total_of_days_each_within_the_bound_is_served_however_large(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    # Each day is a valid record (under 10^15); their sum is beyond it and still a figure.
+    big = Decimal("900000000000000.00")
+    sqlite_repo.put_sales_days(
+        [SalesDay(date=TODAY - timedelta(days=i), revenue=big, cogs=Decimal(0)) for i in range(2)]
+    )
+
+    kpis = uc(sqlite_repo).execute("last_7d")
+
+    assert kpis.revenue == 2 * big

@@ -12,11 +12,12 @@ RATIO_PLACES = 4
 CENT = Decimal(1).scaleb(-MONEY_PLACES)
 RATIO_STEP = Decimal(1).scaleb(-RATIO_PLACES)
 
-# Every amount a model holds is below 10^15 (a quadrillion) in absolute value: more than any
-# real ledger holds in one figure, in any currency. A stored number beyond it (DynamoDB keeps
-# up to 38 digits) is bad data, refused like text where a number belongs. The bound also keeps
-# the sums of such amounts (KPIs add up days and customers) far inside Decimal's default
-# 28 digits, where they stay exact.
+# Every recorded amount (a day's sales, an aging bucket: ``Amount``) is below 10^15 (a
+# quadrillion) in absolute value: more than any real ledger holds in one figure, in any
+# currency. A stored number beyond it (DynamoDB keeps up to 38 digits) is bad data, refused
+# like text where a number belongs. The bound also keeps the sums of such amounts (KPIs add up
+# days and customers) far inside Decimal's default 28 digits, where they stay exact; the
+# sums themselves (``Money``) are not bounded, so a total of many large days is still served.
 MONEY_BOUND = Decimal(10) ** 15
 _MAX_DIGITS = 1000  # enough for any DynamoDB number (38 digits, up to 10^126) and sums
 
@@ -86,9 +87,10 @@ def _ratio_or_passthrough(value: object) -> object:
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_or_passthrough),
-    AfterValidator(_within_bound),
     PlainSerializer(lambda v: float(v), return_type=float, when_used="json"),
 ]
+# A recorded amount: Money, bounded (see MONEY_BOUND).
+Amount = Annotated[Money, AfterValidator(_within_bound)]
 Ratio = Annotated[
     Decimal,
     BeforeValidator(_ratio_or_passthrough),

@@ -5,7 +5,7 @@ from decimal import Decimal
 from pydantic import Field, computed_field
 
 from finance_agent.domain.models._base import DomainModel
-from finance_agent.domain.money import Money
+from finance_agent.domain.money import Amount, Money
 
 CUSTOMER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -16,11 +16,11 @@ class ARAging(DomainModel):
     customer_id: str = Field(pattern=CUSTOMER_ID_PATTERN)
     customer_name: str = Field(min_length=1, max_length=200)
     email: str = Field(min_length=3, max_length=254)
-    current: Money = Field(ge=0)
-    days_1_30: Money = Field(ge=0)
-    days_31_60: Money = Field(ge=0)
-    days_61_90: Money = Field(ge=0)
-    days_over_90: Money = Field(ge=0)
+    current: Amount = Field(ge=0)
+    days_1_30: Amount = Field(ge=0)
+    days_31_60: Amount = Field(ge=0)
+    days_61_90: Amount = Field(ge=0)
+    days_over_90: Amount = Field(ge=0)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
