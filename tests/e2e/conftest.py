@@ -134,6 +134,7 @@ def make_token(
         claims["scope"] = scope
     if email is not None:
         claims["email"] = email
+        claims["email_verified"] = True  # an unverified email never names the caller
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 

@@ -32,7 +32,12 @@ from finance_agent.tools.seed_data import SeedReport, seed
 SAMPLE_EVENT_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "apigw_v2_event.json"
 # Long enough for HS512 (64 bytes), so PyJWT never complains about a short HMAC key.
 TEST_SECRET = "handler-tests-secret-0123456789abcdef0123456789abcdef0123456789ab"
-ACTOR = {"sub": "actor-0002", "email": "ana.controller@example.com", "scope": "agent:actions"}
+ACTOR = {
+    "sub": "actor-0002",
+    "email": "ana.controller@example.com",
+    "email_verified": "true",
+    "scope": "agent:actions",
+}
 
 # Settings the root conftest does not reset but these tests depend on.
 _MORE_SETTINGS_VARS = ["JWT_AUDIENCE", "JWT_ISSUER", "CORS_ALLOW_ORIGINS", "TIMEZONE"]

@@ -24,7 +24,12 @@ from finance_agent.shared.settings import SettingsError, get_settings, load_sett
 
 KPIS = "/agent/tools/kpis"
 REMINDER = "/agent/actions/collection-reminder"
-ANA = {"sub": "actor-0002", "email": "ana.controller@example.com", "scope": "agent:actions"}
+ANA = {
+    "sub": "actor-0002",
+    "email": "ana.controller@example.com",
+    "email_verified": "true",
+    "scope": "agent:actions",
+}
 READER = {"sub": "reader-0001", "email": "reader@example.com"}
 OTHER_SECRET = "not-the-configured-secret-0123456789abcdef0123456789abcdef0123"
 

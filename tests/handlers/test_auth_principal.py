@@ -28,3 +28,50 @@ def test_a_token_whose_identity_is_printable_is_accepted(
     token = mint({"sub": "Ana Müller <ana@example.com>", "scope": "agent:actions"})
 
     assert api("GET", KPIS, claims=None, token=token).status == 200
+
+
+@pytest.mark.parametrize(
+    ("verified", "expected"),
+    [
+        (True, "ana@example.com"),
+        ("true", "ana@example.com"),  # API Gateway passes every claim on as text
+        ("True", "ana@example.com"),
+        (False, "ana.c"),
+        ("false", "ana.c"),
+        (None, "ana.c"),
+        ("yes", "ana.c"),
+    ],
+    ids=["bool-true", "text-true", "text-True", "bool-false", "text-false", "absent", "other"],
+)
+def test_the_email_names_the_caller_only_when_the_issuer_verified_it(
+    verified: Any, expected: str
+) -> None:
+    from finance_agent.shared.auth import authenticate
+
+    claims: dict[str, Any] = {"sub": "u-1", "email": "ana@example.com", "username": "ana.c"}
+    if verified is not None:
+        claims["email_verified"] = verified
+    event = {"requestContext": {"authorizer": {"jwt": {"claims": claims, "scopes": None}}}}
+
+    assert authenticate(event).principal == expected
+
+
+def test_an_unverified_email_cannot_record_a_reminder_as_a_colleague(
+    api: Callable[..., Any], seeded: Any
+) -> None:
+    from finance_agent.bootstrap import get_repo
+
+    debtor = get_repo().get_ar_aging()[0].customer_id
+    claims = {
+        "sub": "mallory-sub",
+        "email": "ana.controller@example.com",  # changed to a colleague's, not verified
+        "email_verified": "false",
+        "scope": "agent:actions",
+    }
+
+    reply = api(
+        "POST", "/agent/actions/collection-reminder", body={"customer_id": debtor}, claims=claims
+    )
+
+    assert reply.status == 201
+    assert reply.json["performed_by"] == "mallory-sub"

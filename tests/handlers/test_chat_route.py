@@ -13,8 +13,13 @@ from finance_agent.bootstrap import get_repo
 from finance_agent.routes import route_by_id
 
 CHAT = "/agent/chat"
-ANA = {"sub": "actor-0002", "email": "ana.controller@example.com", "scope": "agent:actions"}
-READER = {"sub": "reader-0001", "email": "rita.reader@example.com"}
+ANA = {
+    "sub": "actor-0002",
+    "email": "ana.controller@example.com",
+    "email_verified": "true",
+    "scope": "agent:actions",
+}
+READER = {"sub": "reader-0001", "email": "rita.reader@example.com", "email_verified": "true"}
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

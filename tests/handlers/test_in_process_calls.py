@@ -9,11 +9,19 @@ from finance_agent.routes import route_by_id
 from finance_agent.shared.auth import ACTIONS_SCOPE, Identity, authenticate
 from finance_agent.tools.seed_data import seed
 
-READER = Identity(principal="reader@example.com", claims={"email": "reader@example.com"})
+READER = Identity(
+    principal="reader@example.com",
+    claims={"email": "reader@example.com", "email_verified": True},
+)
 ACTOR = Identity(
     principal="actor@example.com",
     scopes=frozenset({ACTIONS_SCOPE}),
-    claims={"email": "actor@example.com", "sub": "u-1", "groups": ["a", "b"]},
+    claims={
+        "email": "actor@example.com",
+        "email_verified": True,
+        "sub": "u-1",
+        "groups": ["a", "b"],
+    },
 )
 
 

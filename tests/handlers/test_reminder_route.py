@@ -20,8 +20,18 @@ from finance_agent.tools.demo_accounts import ACTION_COUNT
 
 REMINDER = "/agent/actions/collection-reminder"
 ACTIONS = "/agent/actions"
-ANA = {"sub": "actor-0002", "email": "ana.controller@example.com", "scope": "agent:actions"}
-BEN = {"sub": "actor-0003", "email": "ben.treasury@example.com", "scope": "agent:actions"}
+ANA = {
+    "sub": "actor-0002",
+    "email": "ana.controller@example.com",
+    "email_verified": "true",
+    "scope": "agent:actions",
+}
+BEN = {
+    "sub": "actor-0003",
+    "email": "ben.treasury@example.com",
+    "email_verified": "true",
+    "scope": "agent:actions",
+}
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -78,7 +88,10 @@ def test_a_reminder_without_a_date_is_for_today(api: Api, debtor: ARAging) -> No
 
 
 IDENTITIES = [
-    ({"sub": "u-1", "username": "ana", "email": "ana@example.com"}, "ana@example.com"),
+    (
+        {"sub": "u-1", "username": "ana", "email": "ana@example.com", "email_verified": "true"},
+        "ana@example.com",
+    ),
     ({"sub": "u-1", "username": "ana"}, "ana"),
     ({"sub": "u-1", "cognito:username": "ana.c"}, "ana.c"),
     ({"sub": "u-1"}, "u-1"),

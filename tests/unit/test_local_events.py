@@ -160,7 +160,12 @@ def test_claims_context_has_string_claims_and_null_scopes() -> None:
 
 def test_handlers_read_identity_and_scopes_from_the_built_event() -> None:
     event = event_of(make_request())
-    claims = {"sub": "u1", "email": "ana@example.com", "scope": ["agent:actions", "read"]}
+    claims = {
+        "sub": "u1",
+        "email": "ana@example.com",
+        "email_verified": True,
+        "scope": ["agent:actions", "read"],
+    }
     event["requestContext"]["authorizer"] = claims_context(claims)
     identity = authenticate(event)
     assert identity.principal == "ana@example.com"

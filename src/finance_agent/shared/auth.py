@@ -136,8 +136,22 @@ def get_claims_from_event(event: Mapping[str, Any]) -> dict[str, Any] | None:
     return verify_token(token) if token is not None else None
 
 
+def _email_verified(claims: Mapping[str, Any]) -> bool:
+    """True only when the issuer says so: a boolean, or the text API Gateway passes on."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def _principal(claims: Mapping[str, Any]) -> str | None:
-    for name in ("email", "username", "cognito:username", "preferred_username", "sub"):
+    """Who acted: the email only when verified, else username, else subject.
+
+    An unverified email is whatever the user typed (Cognito lets a user change theirs before
+    verifying it), so it would let one user be recorded as a colleague.
+    """
+    names = ("username", "cognito:username", "preferred_username", "sub")
+    if _email_verified(claims):
+        names = ("email", *names)
+    for name in names:
         value = claims.get(name)
         if isinstance(value, str) and value.strip():
             return value.strip()
