@@ -148,7 +148,7 @@ def _principal(claims: Mapping[str, Any]) -> str | None:
     An unverified email is whatever the user typed (Cognito lets a user change theirs before
     verifying it), so it would let one user be recorded as a colleague.
     """
-    names = ("username", "cognito:username", "preferred_username", "sub")
+    names: tuple[str, ...] = ("username", "cognito:username", "preferred_username", "sub")
     if _email_verified(claims):
         names = ("email", *names)
     for name in names:
