@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import secrets
 import shlex
@@ -110,10 +111,50 @@ def mint_token(settings: Settings, lifetime: timedelta = TOKEN_LIFETIME) -> str:
     return jwt.encode(claims, secret, algorithm=settings.jwt_algorithm)
 
 
-def public_url(host: str, port: int) -> str:
-    """The URL to print: a wildcard bind address is reached through the loopback one."""
-    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+# Addresses that mean "every interface of this machine".
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104
+# Documentation addresses (RFC 5737, RFC 3849): connecting a UDP socket sends nothing.
+_PROBE = {socket.AF_INET: "192.0.2.1", socket.AF_INET6: "2001:db8::1"}
+
+
+def is_loopback(host: str) -> bool:
+    """True when only this machine can reach ``host`` (an address or ``localhost``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name of this machine: others may resolve it too
+
+
+def machine_address(ipv6: bool = False) -> str:
+    """This machine's address on the network its default route leads to (its host name when
+    there is none), as other machines would reach a server bound to every interface."""
+    family = socket.AF_INET6 if ipv6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect((_PROBE[family], 9))
+            return str(probe.getsockname()[0])
+    except OSError:
+        return socket.gethostname()
+
+
+def public_url(host: str, port: int, machine: Callable[[bool], str] = machine_address) -> str:
+    """The URL to print: the host given, or for a wildcard bind this machine's address."""
+    shown = machine(host == "::") if host in WILDCARD_HOSTS else host
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def exposure_warning(host: str, settings: Settings) -> str | None:
+    """One line when the server is reachable from other machines; None on loopback."""
+    if is_loopback(host):
+        return None
+    cors = " and CORS allows any origin" if "*" in settings.cors_origins else ""
+    return (
+        f"Warning: listening on {host or 'every interface'}, reachable from other machines over "
+        f"plain HTTP: the token below travels unencrypted{cors}. "
+        "Use --host 127.0.0.1 unless you mean it."
+    )
 
 
 def web_link(url: str, token: str) -> str:
@@ -146,7 +187,12 @@ def curl_examples(url: str, customer_id: str | None) -> list[str]:
 
 
 def banner(
-    url: str, settings: Settings, token: str, generated: bool, customer_id: str | None
+    url: str,
+    settings: Settings,
+    token: str,
+    generated: bool,
+    customer_id: str | None,
+    warning: str | None = None,
 ) -> str:
     hours = int(TOKEN_LIFETIME.total_seconds() // 3600)
     if generated:
@@ -156,6 +202,7 @@ def banner(
     lines = [
         "",
         f"finance-agent API: {url}",
+        *([warning] if warning else []),
         f"  store: {settings.store_kind}"
         + (f" ({settings.sqlite_file})" if settings.store_kind == "sqlite" else ""),
         f"  OpenAPI document: {url}/openapi.json",
@@ -230,7 +277,9 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
         access_log=False,
     )
     url = public_url(host, int(sock.getsockname()[1]))
-    _say(banner(url, settings, mint_token(settings), generated, _reminder_customer(repo)))
+    token = mint_token(settings)
+    warning = exposure_warning(host, settings)
+    _say(banner(url, settings, token, generated, _reminder_customer(repo), warning))
     # On Ctrl+C uvicorn shuts down cleanly, then re-raises the signal: no traceback for that.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
