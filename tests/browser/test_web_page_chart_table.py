@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from browser.conftest import PageOpener
+import pytest
+
+from browser.conftest import LAPTOP, PHONE, PageOpener
 from browser.test_web_page import expect, wait_until_loaded
 
 
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop-1280", "phone-390"])
 def test_every_day_of_the_chart_can_be_read_from_the_keyboard(
-    open_page: PageOpener, token: str
+    open_page: PageOpener, token: str, viewport: dict[str, int]
 ) -> None:
-    page = open_page().page
+    page = open_page(viewport=viewport).page
     with (
         page.expect_response("**/agent/tools/sales?**") as sales_info,
         page.expect_response("**/agent/tools/cashflow?**") as forecast_info,
@@ -33,3 +36,8 @@ def test_every_day_of_the_chart_can_be_read_from_the_keyboard(
     first_forecast = rows.nth(len(days)).inner_text()
     if "lo80" in first:
         assert f"${first['lo80']:,.2f} \N{EN DASH} ${first['hi80']:,.2f}" in first_forecast
+    # The open table scrolls inside its box: the page itself never scrolls sideways.
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
