@@ -51,11 +51,16 @@ def test_the_summary_says_which_days_the_unusual_days_scan_covered(
     open_page: PageOpener, token: str
 ) -> None:
     page = open_page().page
-    with page.expect_response("**/agent/tools/anomalies?**") as scan:
+    with (
+        page.expect_response("**/agent/tools/anomalies?**") as scan,
+        page.expect_response("**/agent/tools/sales?**") as sales,
+    ):
         sign_in(page, token)
     report = scan.value.json()
+    first_sale = sales.value.json()["days"][0]["date"]
     start, end = (
-        date.fromisoformat(report[k]).strftime("%b %-d, %Y") for k in ("start_date", "end_date")
+        date.fromisoformat(day).strftime("%b %-d, %Y")
+        for day in (max(report["start_date"], first_sale), report["end_date"])
     )
     # The chat's "any unusual days?" scans the last 60 days; the page says its own window.
     expect(page.locator("#chart-summary")).to_contain_text(

@@ -463,7 +463,7 @@ function renderChartSummary() {
       `${plural(sales.length, "day")} of sales, ${formatDate(sales[0].date)} – ${formatDate(sales[sales.length - 1].date)}`,
     );
   }
-  if (anomalies) history.push(anomalySummary(anomalies, state.anomalyScan || {}));
+  if (anomalies) history.push(anomalySummary(anomalies, state.anomalyScan || {}, sales[0]?.date));
   const lines = [h("span", { class: "summary-line", text: history.join(" · ") })];
   if (forecast) {
     const days = forecast.horizon_days ?? state.horizon;
@@ -494,13 +494,13 @@ function plural(n, word) {
  * days, the page at its whole history, so the page says its window. The API's note (too
  * few days to judge) is said instead of a count that would read as "all normal".
  */
-function anomalySummary(anomalies, scan) {
+function anomalySummary(anomalies, scan, firstSale) {
   const how = scan.method ? ` (${scan.method} scan)` : "";
   if (scan.note && !anomalies.length) return `Unusual days: ${scan.note}${how}`;
+  // The scan asks for a year; days before the first sale were not judged, so not named.
+  const start = firstSale && firstSale > scan.start_date ? firstSale : scan.start_date;
   const window =
-    scan.start_date && scan.end_date
-      ? ` in ${formatDate(scan.start_date)} – ${formatDate(scan.end_date)}`
-      : "";
+    start && scan.end_date ? ` in ${formatDate(start)} – ${formatDate(scan.end_date)}` : "";
   const note = scan.note ? `; ${scan.note}` : "";
   return `${plural(anomalies.length, "unusual day")}${window}${how}${note}`;
 }
