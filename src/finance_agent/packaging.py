@@ -6,8 +6,10 @@ zipped with fixed timestamps and modes, so the same sources give the same bytes.
 the template's ``CodeUri``; the zip is what the size budget is checked on (and what
 ``aws lambda update-function-code`` takes).
 
-Left out: the local server and the web page (``starlette`` and ``uvicorn`` serve them on one
-machine) and the MCP server, none of which a Lambda function imports.
+Only the package's Python modules and ``py.typed`` are copied (an allow-list, so a stray
+``.env`` or database file in the tree never ships). Left out: the local server and the web
+page (``starlette`` and ``uvicorn`` serve them on one machine) and the MCP server, none of
+which a Lambda function imports.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ MAX_UNZIPPED_BYTES = 60 * MIB  # our budget; Lambda's own limit is 250 MB
 SERVER_ONLY = frozenset({"starlette", "uvicorn", "mcp"})
 # Parts of the package no Lambda function imports (paths inside finance_agent/).
 SERVER_ONLY_PARTS = ("web/*", "adapters/local_server/*", "adapters/mcp*")
+# What the runtime reads from the package: its modules, and the typing marker.
+PACKAGED_SUFFIXES = frozenset({".py"})
+PACKAGED_NAMES = frozenset({"py.typed"})
+UNPACKAGED_FOLDERS = frozenset({"__pycache__", "tests", "test"})
 # Marks a folder this command made, so it may be emptied on the next run.
 MARKER = ".finance-agent-package"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -124,20 +130,35 @@ def _fresh_folder(folder: Path) -> None:
     (folder / MARKER).write_text("made by finance-agent package; emptied on each run\n")
 
 
+def package_files(source: Path) -> list[Path]:
+    """The files of the package at ``source`` a Lambda function reads, relative to it.
+
+    An allow-list: Python modules and ``py.typed``, inside Python packages (every folder on
+    the way has an ``__init__.py``), never in a hidden or test folder, never the server parts.
+    Whatever else lies in a working tree (a ``.env``, a SQLite file, a scratch test) stays out.
+    """
+    kept = []
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.suffix not in PACKAGED_SUFFIXES and path.name not in PACKAGED_NAMES:
+            continue
+        if any(part.startswith(".") or part in UNPACKAGED_FOLDERS for part in relative.parts):
+            continue
+        if any(fnmatch(relative.as_posix(), part) for part in SERVER_ONLY_PARTS):
+            continue
+        if all((source / folder / "__init__.py").is_file() for folder in relative.parents):
+            kept.append(relative)
+    return sorted(kept, key=lambda p: p.as_posix())
+
+
 def _copy_package(folder: Path) -> None:
     source = Path(finance_agent.__file__).parent
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        inside = Path(directory).relative_to(source)
-        return {
-            name
-            for name in names
-            if name == "__pycache__"
-            or name.endswith(".pyc")
-            or any(fnmatch(f"{(inside / name).as_posix()}/", part) for part in SERVER_ONLY_PARTS)
-        }
-
-    shutil.copytree(source, folder / "finance_agent", ignore=ignore)
+    target = folder / "finance_agent"
+    for relative in package_files(source):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / relative, target / relative)
 
 
 def _artifact_files(folder: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+import finance_agent
 from finance_agent import packaging
 from finance_agent.cli import main
 from finance_agent.packaging import (
@@ -176,6 +178,50 @@ def test_the_zip_holds_the_package_and_dependencies_but_no_server_parts_bytecode
     assert artifact.files == len(listed)
     assert artifact.folder == tmp_path / "lambda"
     assert artifact.zipped_bytes == (tmp_path / "lambda.zip").stat().st_size
+
+
+PLANTED = [
+    ".env",
+    "finance.db",
+    "notes.txt",
+    "settings.json",
+    "shared/.secret.py",
+    ".hidden/module.py",
+    "tests/__init__.py",
+    "tests/x.py",
+    "test/x.py",
+    "scratch/x.py",  # a folder that is no package
+    "adapters/handlers/dump.sqlite",
+]
+
+
+def test_only_the_packages_modules_and_py_typed_go_in_whatever_else_is_in_the_tree(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real = Path(finance_agent.__file__).parent
+    copy = tmp_path / "src" / "finance_agent"
+    shutil.copytree(real, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    expected = {
+        f"finance_agent/{path.relative_to(copy).as_posix()}"
+        for path in copy.rglob("*")
+        if path.is_file()
+        and (path.suffix == ".py" or path.name == "py.typed")
+        and not re.match(
+            r"web/|adapters/local_server/|adapters/mcp", path.relative_to(copy).as_posix()
+        )
+    }
+    for planted in PLANTED:
+        (copy / planted).parent.mkdir(parents=True, exist_ok=True)
+        (copy / planted).write_text("SECRET=planted\n")
+    monkeypatch.setattr(finance_agent, "__file__", str(copy / "__init__.py"))
+
+    build_artifact(tmp_path / "out" / "lambda.zip", install=fake_pip([]))
+
+    listed = {
+        name for name in names(tmp_path / "out" / "lambda.zip") if name.startswith("finance_agent/")
+    }
+    assert listed == expected
+    assert "finance_agent/py.typed" in listed
 
 
 def test_the_zip_is_byte_for_byte_the_same_when_built_again(tmp_path: Path) -> None:
