@@ -20,6 +20,10 @@ StoreKind = Literal["sqlite", "dynamodb"]
 
 APP_NAME = "finance-agent"
 DEFAULT_ACTIONS_SCOPE = "agent:actions"
+# HMAC-SHA256 gains nothing from a key longer than its 32-byte output, and a shorter key is
+# weaker than the hash: one token or signed session lets anyone guess it offline. Production
+# needs at least this many characters; local and dev runs may use short test secrets.
+MIN_PROD_SECRET_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -149,6 +153,20 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _long_secrets_in_prod(self) -> Settings:
+        if self.env != "prod":
+            return self
+        for name in ("jwt_secret", "session_signing_secret"):
+            secret: SecretStr | None = getattr(self, name)
+            if secret is not None and len(secret.get_secret_value()) < MIN_PROD_SECRET_LENGTH:
+                raise ValueError(
+                    f"{name.upper()} must be at least {MIN_PROD_SECRET_LENGTH} characters "
+                    "when ENV=prod: a shorter HMAC key can be guessed from one signed token "
+                    "(make one with `openssl rand -hex 32`)"
+                )
+        return self
+
     @property
     def store_kind(self) -> StoreKind:
         if self.store is not None:
@@ -179,7 +197,8 @@ def _describe(error: ValidationError) -> str:
             message = f"must be one of {expected.replace(' or ', ', ')}"
         got = item.get("input")
         suffix = f" (got {got!r})" if isinstance(got, str | int) and name != "JWT_SECRET" else ""
-        lines.append(f"{name}: {message}{suffix}")
+        # A rule across variables (a model validator) names them in its own message.
+        lines.append(f"{name}: {message}{suffix}" if item["loc"] else message)
     return "invalid configuration: " + "; ".join(lines)
 
 
