@@ -64,3 +64,24 @@ def test_a_chat_question_sent_again_after_a_lost_answer_reuses_its_key(
     assert keys[0]
     assert keys[0] == keys[1]
     assert keys[2] != keys[0]  # another question is another intent
+
+
+def test_a_chat_reminder_marks_only_its_own_row_when_the_actions_had_not_loaded(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page().page
+    page.route("**/agent/actions?**", lambda route: route.abort("connectionrefused"))
+    page.locator("#token-input").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#actions-error")).to_contain_text("Cannot reach the API")
+    page.wait_for_selector("#ar-table tbody tr")
+    page.unroute("**/agent/actions?**")
+    customer, _ = overdue_row(page, 7)
+    with page.expect_response("**/agent/chat"):
+        page.get_by_label("Your question").fill(f"remind {customer} to pay")
+        page.keyboard.press("Enter")
+    mark = page.locator(f'#ar-table tr[data-customer="{customer}"] .row-status')
+    expect(mark).to_have_text("Reminder recorded")
+    page.wait_for_timeout(300)
+    # Reminders other tests recorded earlier are not this chat's: their rows stay unmarked.
+    expect(page.locator("#ar-table .row-status")).to_have_count(1)

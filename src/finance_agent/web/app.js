@@ -996,10 +996,12 @@ async function showChatReminders() {
   const known = new Set(
     [...document.querySelectorAll("#actions-list li[data-action]")].map((li) => li.dataset.action),
   );
+  // Without a list loaded before, only the newest reminder can be told to be this one.
+  const listedBefore = $("actions-list").querySelector("li") !== null;
   const items = await loadActions();
-  const added = (items || []).filter(
-    (a) => !known.has(a.action_id) && a.action === "collection_reminder",
-  );
+  const added = (items || [])
+    .filter((a) => !known.has(a.action_id) && a.action === "collection_reminder")
+    .slice(0, listedBefore ? undefined : 1);
   if (!added.length) return;
   state.lastAction = added[0].action_id;
   renderActions(items); // marks the newest as new
