@@ -75,3 +75,21 @@ def test_the_sign_in_form_puts_the_focus_in_the_token_box(open_page: PageOpener)
     page = open_page(expired).page
     expect(page.locator("#signin-message")).to_contain_text("expired")
     expect(page.locator("#token-input")).to_be_focused()
+
+
+def test_a_sign_in_that_is_no_longer_accepted_leaves_no_figures_behind(
+    open_page: PageOpener, token: str
+) -> None:
+    page = open_page(token).page
+    wait_until_loaded(page)
+    page.route(
+        "**/agent/tools/kpis?**",
+        lambda route: route.fulfill(
+            status=401, json={"error": "unauthorized", "message": "the token has been revoked"}
+        ),
+    )
+    page.locator('label[for="period-7"]').click()
+    expect(page.locator("#signin-message")).to_contain_text("no longer accepted")
+    assert page.locator("#ar-table tbody tr").count() == 0
+    assert page.locator("#actions-list li").count() == 0
+    assert page.locator('[data-kpi="revenue"] .kpi-value').text_content() == "—"

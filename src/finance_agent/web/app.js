@@ -321,6 +321,7 @@ function onUnauthorized(error) {
   }
   state.token = null;
   state.store.remove("token");
+  clearFigures(); // hidden is not enough: whoever signs in next may be someone else
   showSignIn(message, "error");
   announce(message);
 }
