@@ -31,6 +31,7 @@ _SETTINGS_VARS = [
     "TABLE_NAME",
     "CURRENCY",
     "TIMEZONE",
+    "ACTIONS_SCOPE",
     "JWT_SECRET",
     "JWT_ALGORITHM",
     "AGENT_ID",
