@@ -22,8 +22,10 @@ import pytest
 
 from finance_agent.infra.dynamo_repo import DynamoRepo
 from finance_agent.infra.dynamo_table import create_client, ensure_table
+from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
+    from loguru import Message, Record
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 REGION = "us-east-1"
@@ -142,3 +144,16 @@ def dynamodb_table(dynamodb_client: DynamoDBClient, fake_aws: None) -> Iterator[
 def dynamodb_repo(dynamodb_endpoint: str, dynamodb_table: str) -> DynamoRepo:
     """An empty DynamoRepo on its own table, using the process's shared client."""
     return DynamoRepo(table_name=dynamodb_table, region=REGION, endpoint_url=dynamodb_endpoint)
+
+
+@pytest.fixture
+def log_records() -> Iterator[list[Record]]:
+    """The warnings logged during the test (malformed items are skipped with one)."""
+    records: list[Record] = []
+
+    def sink(message: Message) -> None:
+        records.append(message.record)
+
+    handler = logger.add(sink, level="WARNING")
+    yield records
+    logger.remove(handler)

@@ -6,7 +6,6 @@ The items are written with the test's own client, over HTTP to the moto server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,26 +17,13 @@ from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.infra.dynamo_repo import DynamoRepo
-from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
-    from loguru import Message, Record
+    from loguru import Record
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 TODAY = date(2024, 1, 7)
 HUGE = "9" * 38  # the most digits a DynamoDB number holds
-
-
-@pytest.fixture
-def log_records() -> Iterator[list[Record]]:
-    records: list[Record] = []
-
-    def sink(message: Message) -> None:
-        records.append(message.record)
-
-    handler = logger.add(sink, level="WARNING")
-    yield records
-    logger.remove(handler)
 
 
 def skipped(records: list[Record]) -> list[str]:

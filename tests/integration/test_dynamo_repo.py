@@ -8,7 +8,6 @@ Faults are injected with botocore event hooks on a client of the test's own.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,10 +27,9 @@ from finance_agent.infra.dynamo_table import (
     ensure_table,
     table_definition,
 )
-from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
-    from loguru import Message, Record
+    from loguru import Record
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 REGION = "us-east-1"
@@ -64,18 +62,6 @@ def own_client(dynamodb_endpoint: str, fake_aws: None) -> DynamoDBClient:
 
 def repo_on(table: str, client: DynamoDBClient, **options: Any) -> DynamoRepo:
     return DynamoRepo(table, REGION, client=client, **options)
-
-
-@pytest.fixture
-def log_records() -> Iterator[list[Record]]:
-    records: list[Record] = []
-
-    def sink(message: Message) -> None:
-        records.append(message.record)
-
-    handler = logger.add(sink, level="WARNING")
-    yield records
-    logger.remove(handler)
 
 
 def aging(customer_id: str, current: str = "10.00") -> ARAging:
