@@ -9,21 +9,12 @@ import pytest
 
 from browser.conftest import PageOpener
 from browser.test_web_page import expect
+from browser.test_web_page_wording import answer_with
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import Page
 
 TODAY = date(2026, 11, 26)
-
-
-def answer_with(changes: dict[str, Any]) -> Any:
-    def handler(route: Route) -> None:
-        response = route.fetch()
-        body = response.json()
-        body.update(changes)
-        route.fulfill(response=response, json=body)
-
-    return handler
 
 
 def flat_forecast(days: int) -> dict[str, Any]:
