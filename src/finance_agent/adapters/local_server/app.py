@@ -167,13 +167,15 @@ class _PathEndpoint:
 
 
 def web_files() -> dict[str, Path]:
-    """The page's files by URL path (``/index.html``, ``/app.js``, ...)."""
+    """The page's files by URL path (``/index.html``, ``/app.js``, ``/panels/kpis.js``, ...)."""
     if not WEB_DIR.is_dir():
         return {}
     return {
-        f"/{path.name}": path
-        for path in sorted(WEB_DIR.iterdir())
-        if path.is_file() and path.suffix in WEB_TYPES and not path.name.startswith(".")
+        f"/{path.relative_to(WEB_DIR).as_posix()}": path
+        for path in sorted(WEB_DIR.rglob("*"))
+        if path.is_file()
+        and path.suffix in WEB_TYPES
+        and not any(part.startswith(".") for part in path.relative_to(WEB_DIR).parts)
     }
 
 
