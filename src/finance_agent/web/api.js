@@ -1,7 +1,20 @@
-// The finance-agent API as the page sees it: base URL, token storage and JSON requests.
+// The finance-agent API as the page sees it: base URL, routes, token storage and JSON requests.
 import { API_BASE } from "./config.js";
 
 const STORAGE_PREFIX = "finance-agent:";
+
+// The public routes the page calls.
+export const ROUTES = {
+  kpis: "/agent/tools/kpis",
+  cashflow: "/agent/tools/cashflow",
+  anomalies: "/agent/tools/anomalies",
+  sales: "/agent/tools/sales",
+  arAging: "/agent/tools/ar-aging",
+  reminder: "/agent/actions/collection-reminder",
+  actions: "/agent/actions",
+  chat: "/agent/chat",
+};
+export const HISTORY_DAYS = 365; // the API's maximum: the whole stored history
 
 export class ApiError extends Error {
   constructor(status, code, message, details = []) {
