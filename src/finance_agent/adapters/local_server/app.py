@@ -30,10 +30,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from finance_agent.adapters.http.errors import invalid_input
 from finance_agent.adapters.local_server.events import LocalContext, build_event, claims_context
 from finance_agent.adapters.mcp_server import McpHttpEndpoint
-from finance_agent.domain.errors import UnauthorizedError
 from finance_agent.routes import ROUTES, Route
 from finance_agent.shared import responses
-from finance_agent.shared.auth import verify_token
+from finance_agent.shared.auth import UnauthorizedError, verify_token
 from finance_agent.shared.log import logger
 from finance_agent.shared.settings import get_settings
 
