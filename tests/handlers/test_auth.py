@@ -366,7 +366,7 @@ def test_settings_refuse_env_local_inside_lambda(monkeypatch: pytest.MonkeyPatch
 def test_a_handler_inside_lambda_with_env_local_serves_nothing(
     make_event: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from finance_agent.adapters.handlers.get_kpis import handler
+    from finance_agent.adapters.handlers.figures.get_kpis import handler
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "finance-agent-get-kpis")
     get_settings.cache_clear()
