@@ -149,7 +149,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_table(_: argparse.Namespace) -> None:
-    from finance_agent.infra.dynamo_table import create_client, ensure_table
+    from finance_agent.infra.dynamo.table import create_client, ensure_table
 
     settings = get_settings()
     client = create_client(
