@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from finance_agent.cli_flags import FlagParser, UsageError, int_flag, iso_date
+from finance_agent.cli.flags import FlagParser, UsageError, int_flag, iso_date
 from finance_agent.domain.errors import ConflictError, DomainError
 from finance_agent.domain.kpi_math import compute_kpis
 from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
