@@ -31,9 +31,10 @@ class AuthError(Exception):
 
     code = "auth_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    @property
+    def message(self) -> str:
+        """For a person, as the domain's errors carry theirs."""
+        return str(self)
 
 
 class UnauthorizedError(AuthError):
