@@ -24,7 +24,7 @@ import argparse
 import random
 from collections.abc import Callable, Sequence
 
-from finance_agent.domain.analytics import anomalies, scan
+from finance_agent.domain.analytics import anomalies, robust_baseline, scan
 from finance_agent.domain.analytics.scale_factors import consistency_factor, start_factor
 
 WEEKLY_LENGTHS = (21, 24, 28, 35, 42, 49, 60, 75, 90, 120, 180, 365, 730)
@@ -48,7 +48,8 @@ def start_scale(values: Sequence[float], first_weekday: int) -> float:
     for i, g in enumerate(group_of):
         groups[g].append(i)
     # A private step of the method: the start alone is what is measured.
-    fit = anomalies._resistant_start(values, groups, group_of, days >= anomalies.MIN_TREND_DAYS)
+    trend = days >= anomalies.MIN_TREND_DAYS
+    fit = robust_baseline.resistant_start(values, groups, group_of, trend)
     return fit.scale / start_factor(days, weekly)
 
 

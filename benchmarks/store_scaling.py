@@ -84,7 +84,7 @@ def batch_write(client: Any, items: Sequence[dict[str, Any]]) -> None:
 def action_items(start: int, stop: int) -> Iterator[dict[str, Any]]:
     """Actions in the store's own item format (the repository's converter)."""
     from finance_agent.domain.models import AgentAction
-    from finance_agent.infra.dynamo_items import action_item
+    from finance_agent.infra.dynamo.actions import action_item
 
     for n in range(start, stop):
         yield action_item(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from finance_agent.infra import dynamo_repo
+from finance_agent.infra import dynamo
 from finance_agent.routes import ROUTES
 
 from .cfn import as_list, branches, functions, load_template
@@ -25,7 +25,7 @@ TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
 INDEX_ARN = {"Fn::Sub": "${Table.Arn}/index/gsi1"}
 READS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"}
 ITEM_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
-# Partition-key prefixes each kind of function may write (infra/dynamo_items.py).
+# Partition-key prefixes each kind of function may write (the *_pk functions in infra/dynamo/).
 ACTIONS = {"ACTION#*", "IDEMP#*"}
 WRITES_ALLOWED: dict[str, set[str]] = {
     "create_collection_reminder": ACTIONS,
@@ -208,8 +208,8 @@ def test_read_routes_share_a_role_with_no_write_and_no_other_function() -> None:
 
 
 def test_every_operation_the_store_makes_is_granted_or_is_the_seed_tools() -> None:
-    # The store is dynamo_repo.py and the dynamo_*.py modules it is composed of.
-    store = sorted(Path(dynamo_repo.__file__).parent.glob("dynamo_*.py"))
+    # The store is the modules of infra/dynamo/ it is composed of.
+    store = sorted(Path(dynamo.__file__).parent.glob("*.py"))
     source = "".join(path.read_text(encoding="utf-8") for path in store)
     used = set(re.findall(r'self\._call\(\s*"(\w+)"', source))
     assert {"GetItem", "Query", "PutItem"} <= used

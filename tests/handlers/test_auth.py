@@ -17,9 +17,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from finance_agent.domain.errors import UnauthorizedError
 from finance_agent.routes import ROUTES
-from finance_agent.shared.auth import get_claims_from_event, require_scope
+from finance_agent.shared.auth import UnauthorizedError, get_claims_from_event, require_scope
 from finance_agent.shared.settings import SettingsError, get_settings, load_settings
 
 KPIS = "/agent/tools/kpis"
@@ -367,7 +366,7 @@ def test_settings_refuse_env_local_inside_lambda(monkeypatch: pytest.MonkeyPatch
 def test_a_handler_inside_lambda_with_env_local_serves_nothing(
     make_event: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from finance_agent.adapters.handlers.get_kpis import handler
+    from finance_agent.adapters.handlers.figures.get_kpis import handler
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "finance-agent-get-kpis")
     get_settings.cache_clear()
@@ -497,8 +496,7 @@ def test_a_cached_verified_token_is_still_refused_once_it_expires(
 
     import jwt as pyjwt
 
-    from finance_agent.domain.errors import UnauthorizedError
-    from finance_agent.shared.auth import verify_token
+    from finance_agent.shared.auth import UnauthorizedError, verify_token
     from finance_agent.shared.settings import get_settings
 
     secret = "a-secret-of-at-least-thirty-two-bytes!"

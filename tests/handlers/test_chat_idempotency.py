@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from finance_agent.adapters.handlers import agent_chat
+from finance_agent.adapters.handlers.chat import agent_chat
 from finance_agent.adapters.http import idempotency
 from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 

@@ -74,7 +74,7 @@ def test_a_sqlite_file_locked_by_another_writer_is_unavailable_not_broken(tmp_pa
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("finance_agent.infra.sqlite_repo.BUSY_TIMEOUT_SECONDS", 0.1)
+            patch.setattr("finance_agent.infra.sqlite.connection.BUSY_TIMEOUT_SECONDS", 0.1)
             locked = SqliteRepo(tmp_path / "store.db")
             day = SalesDay(date=date(2026, 1, 5), revenue=Decimal("10.00"), cogs=Decimal("6.00"))
             with pytest.raises(StoreUnavailableError, match="locked"):

@@ -499,7 +499,7 @@ def test_cors_echoes_an_allowed_origin_and_names_no_other(
 def test_the_request_id_comes_from_the_lambda_context_when_the_event_has_none(
     make_event: Callable[..., Any],
 ) -> None:
-    from finance_agent.adapters.handlers.get_kpis import handler
+    from finance_agent.adapters.handlers.figures.get_kpis import handler
 
     event = make_event("GET", KPIS)
     del event["requestContext"]["requestId"]

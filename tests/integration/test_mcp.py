@@ -32,9 +32,8 @@ from finance_agent.adapters import mcp_server
 from finance_agent.adapters.http.v2_events import call_route
 from finance_agent.adapters.local_server.app import create_app
 from finance_agent.bootstrap import get_repo
-from finance_agent.domain.errors import UnauthorizedError
 from finance_agent.routes import Route, route_by_id, tool_routes
-from finance_agent.shared.auth import Identity
+from finance_agent.shared.auth import Identity, UnauthorizedError
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import seed
 

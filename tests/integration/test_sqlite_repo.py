@@ -15,7 +15,7 @@ import pytest
 
 from finance_agent.domain.errors import StoreError, ValidationError
 from finance_agent.domain.models import ARAging, SalesDay
-from finance_agent.infra import sqlite_repo as module
+from finance_agent.infra.sqlite import schema as module
 from finance_agent.infra.sqlite_repo import SqliteRepo
 from finance_agent.shared import clock
 

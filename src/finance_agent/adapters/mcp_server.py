@@ -34,10 +34,10 @@ import anyio
 
 from finance_agent import __version__
 from finance_agent.adapters.http.v2_events import call_route
-from finance_agent.domain.errors import UnauthorizedError, UnavailableError
+from finance_agent.domain.errors import UnavailableError
 from finance_agent.routes import Route, tool_routes
 from finance_agent.shared import responses
-from finance_agent.shared.auth import Identity, authenticate
+from finance_agent.shared.auth import Identity, UnauthorizedError, authenticate
 from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:

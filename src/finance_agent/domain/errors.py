@@ -66,18 +66,6 @@ class StoreUnavailableError(StoreError):
     code = "service_unavailable"
 
 
-class UnauthorizedError(DomainError):
-    """No verified identity (HTTP 401)."""
-
-    code = "unauthorized"
-
-
-class ForbiddenError(DomainError):
-    """A verified caller without the permission the operation needs (HTTP 403)."""
-
-    code = "forbidden"
-
-
 class RateLimitedError(DomainError):
     """An upstream service (the model, the agent) asks us to slow down (HTTP 429)."""
 

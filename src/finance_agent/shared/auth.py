@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from finance_agent.domain.errors import ForbiddenError, UnauthorizedError
 from finance_agent.shared.settings import DEFAULT_ACTIONS_SCOPE, get_settings
 
 ACTIONS_SCOPE = DEFAULT_ACTIONS_SCOPE
@@ -23,6 +22,31 @@ ACTIONS_SCOPE = DEFAULT_ACTIONS_SCOPE
 VERIFIED_TOKENS_CACHED = 256
 MAX_PRINCIPAL_LENGTH = 254  # an email address's limit; performed_by holds it
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class AuthError(Exception):
+    """The caller was refused: who they are or what they may do. Its own type rather than a
+    domain error, so that this module depends on nothing above it; the HTTP layer maps it
+    (adapters/http/errors.py) beside the domain's errors."""
+
+    code = "auth_error"
+
+    @property
+    def message(self) -> str:
+        """For a person, as the domain's errors carry theirs."""
+        return str(self)
+
+
+class UnauthorizedError(AuthError):
+    """No verified identity (HTTP 401)."""
+
+    code = "unauthorized"
+
+
+class ForbiddenError(AuthError):
+    """A verified caller without the permission the operation needs (HTTP 403)."""
+
+    code = "forbidden"
 
 
 @dataclass(frozen=True)

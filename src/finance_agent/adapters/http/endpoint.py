@@ -13,44 +13,26 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from finance_agent.adapters.http.api_request import ApiRequest, ApiResult
 from finance_agent.adapters.http.errors import error_response, invalid_input, validation_details
 from finance_agent.adapters.http.json_body import load_json_object
 from finance_agent.domain.errors import DomainError, ValidationError
 from finance_agent.routes import Route, route_by_id
 from finance_agent.shared import responses
-from finance_agent.shared.auth import Identity, authenticate, check_scope
+from finance_agent.shared.auth import AuthError, authenticate, check_scope
 from finance_agent.shared.log import logger
 
-Q = TypeVar("Q")
-B = TypeVar("B")
+# What a handler module imports from here: the request and result types come along.
+__all__ = ["ApiRequest", "ApiResult", "endpoint"]
+
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class ApiRequest(Generic[Q, B]):
-    identity: Identity
-    query: Q
-    body: B
-    request_id: str
-    headers: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ApiResult:
-    """A response model with a status other than the route's usual one."""
-
-    body: BaseModel
-    status: int
-
-
 Logic = Callable[[ApiRequest[Any, Any]], BaseModel | ApiResult]
 
 
@@ -137,7 +119,7 @@ def _serve(route: Route, logic: Logic, event: Event, request_id: str) -> dict[st
         return _respond(route, logic(request))
     except _InvalidInput as exc:
         return invalid_input(exc.details)
-    except DomainError as exc:
+    except (DomainError, AuthError) as exc:
         if exc.code in ("store_error", "domain_error"):
             logger.opt(exception=exc).error("store failure")
         return error_response(exc, request_id)

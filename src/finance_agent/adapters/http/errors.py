@@ -1,4 +1,4 @@
-"""Domain errors to HTTP responses: the one place a status code is chosen for an error."""
+"""Domain and auth errors to HTTP responses: the one place a status code is chosen for an error."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic_core import ErrorDetails
 
 from finance_agent.domain import errors
 from finance_agent.shared import responses
+from finance_agent.shared.auth import AuthError, ForbiddenError, UnauthorizedError
 from finance_agent.shared.responses import Response
 
 # Every error code the API answers and its status: the OpenAPI document's enum of codes.
@@ -74,12 +75,12 @@ def invalid_input(details: list[dict[str, Any]]) -> Response:
     return responses.bad_request(f"invalid input: {summary}", details)
 
 
-def error_response(exc: errors.DomainError, request_id: str) -> Response:
+def error_response(exc: errors.DomainError | AuthError, request_id: str) -> Response:
     if isinstance(exc, errors.ValidationError):
         return invalid_input([{"field": i.field, "rule": i.rule} for i in exc.issues])
-    if isinstance(exc, errors.UnauthorizedError):
+    if isinstance(exc, UnauthorizedError):
         return responses.unauthorized(exc.message)
-    if isinstance(exc, errors.ForbiddenError):
+    if isinstance(exc, ForbiddenError):
         return responses.forbidden(exc.message)
     if isinstance(exc, errors.NotFoundError):
         return responses.not_found(exc.message)

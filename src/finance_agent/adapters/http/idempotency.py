@@ -23,7 +23,7 @@ from finance_agent.shared.log import logger
 from finance_agent.shared.responses import Response, cors_headers
 
 if TYPE_CHECKING:
-    from finance_agent.adapters.http.endpoint import ApiRequest
+    from finance_agent.adapters.http.api_request import ApiRequest
     from finance_agent.domain.ports import FinanceRepository
     from finance_agent.routes import Route
 

@@ -19,21 +19,20 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as HttpRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from finance_agent.adapters.http.errors import invalid_input
 from finance_agent.adapters.local_server.events import LocalContext, build_event, claims_context
+from finance_agent.adapters.local_server.middleware import Preflight, RequestIds
 from finance_agent.adapters.mcp_server import McpHttpEndpoint
-from finance_agent.domain.errors import UnauthorizedError
 from finance_agent.routes import ROUTES, Route
 from finance_agent.shared import responses
-from finance_agent.shared.auth import verify_token
+from finance_agent.shared.auth import UnauthorizedError, verify_token
 from finance_agent.shared.log import logger
 from finance_agent.shared.settings import get_settings
 
@@ -235,44 +234,6 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return to_http(error, request_id, request.headers.get("origin"))
 
 
-class _Preflight:
-    """Answers CORS preflight on any path without auth, as the HTTP API's CORS setting does."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "OPTIONS":
-            request = Request(scope)
-            origin = request.headers.get("origin")
-            if origin and request.headers.get("access-control-request-method"):
-                headers = responses.cors_headers(origin)
-                await Response(status_code=204, headers=headers)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-class _RequestId:
-    """Gives every response an X-Request-Id, as API Gateway does: preflight and files too."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if "x-request-id" not in headers:
-                    headers["x-request-id"] = str(uuid.uuid4())
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
-
-
 def create_app() -> Starlette:
     """The local API: one HTTP route per path of the route table, plus / and /openapi.json.
 
@@ -295,7 +256,7 @@ def create_app() -> Starlette:
     ]
     app = Starlette(
         routes=http_routes,
-        middleware=[Middleware(_RequestId), Middleware(_Preflight)],
+        middleware=[Middleware(RequestIds), Middleware(Preflight)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
     )
     # API Gateway has no slash redirect: /agent/tools/kpis/ is an unknown route, a JSON 404.

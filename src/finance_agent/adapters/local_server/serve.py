@@ -27,7 +27,7 @@ from finance_agent.shared.auth import ACTIONS_SCOPE
 from finance_agent.shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from finance_agent.tools.seed_data import SeedReport
+    from finance_agent.tools.seeding import SeedReport
 
 # The seed tool's first sample action: its presence marks the store as the demo data set.
 DEMO_MARKER_ACTION = "action-001"
@@ -58,7 +58,7 @@ def prepare_store(
     repo: FinanceRepository, today: date, progress: Progress = _say
 ) -> SeedReport | None:
     """Seed an empty store, or move the demo data set to ``today``; None when left alone."""
-    from finance_agent.tools.seed_data import seed
+    from finance_agent.tools.seeding import seed
 
     latest = repo.latest_sales_date()
     if latest is None:

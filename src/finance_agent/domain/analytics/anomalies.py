@@ -16,7 +16,8 @@ Methods
     robust baseline: a level for each weekday plus a linear trend. The score of a day is
     ``(x - expected) / scale``, ``scale`` being a consistent estimate of the noise's
     standard deviation, so that 3.5 means 3.5 standard deviations from the expected value,
-    as Iglewicz and Hoaglin intended it. It is fitted in three stages:
+    as Iglewicz and Hoaglin intended it. It is fitted in three stages (the first two in
+    :mod:`.robust_baseline`):
 
     1. A resistant start, which the unusual days cannot move: the trend is Theil's
        split-half slope (Theil 1950, part III; Sen 1968), the median of the slopes between
@@ -75,7 +76,13 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from finance_agent.domain.analytics.level_shifts import Shift, find_shifts
-from finance_agent.domain.analytics.scale_factors import consistency_factor, start_factor
+from finance_agent.domain.analytics.robust_baseline import (
+    SEASON,
+    Fit,
+    resistant_start,
+    reweight,
+)
+from finance_agent.domain.analytics.scale_factors import consistency_factor
 
 ANOMALY_METHODS: Final = ("zscore", "robust")
 DEFAULT_THRESHOLDS: Final[Mapping[str, float]] = MappingProxyType({"zscore": 2.0, "robust": 3.5})
@@ -83,23 +90,10 @@ DEFAULT_THRESHOLDS: Final[Mapping[str, float]] = MappingProxyType({"zscore": 2.0
 MIN_DAYS: Final = 3
 # Values each weekday needs before its own median is trusted as its baseline.
 MIN_PER_WEEKDAY: Final = 3
-SEASON: Final = 7
 # Days needed before a trend is estimated (4 weeks: slopes over at least 2 weeks).
 MIN_TREND_DAYS: Final = 4 * SEASON
-# Days further than this many scales from the first fit are left out of the refit
-# (Rousseeuw and Leroy 1987: 2.5).
-CUTOFF: Final = 2.5
-MAX_REFITS: Final = 10
 # Refits without the days of level shifts, until the shifts found stay the same.
 MAX_SHIFT_REFITS: Final = 5
-# 0.6745 = Phi^-1(0.75): MAD * 1/0.6745 estimates a normal standard deviation.
-_MAD_FACTOR: Final = 0.6745
-# sqrt(pi / 2): MeanAD * 1.253314 estimates a normal standard deviation.
-_MEANAD_FACTOR: Final = 1.253314
-_NORMAL: Final = statistics.NormalDist()
-# Variance of a standard normal truncated to [-CUTOFF, CUTOFF]: the kept days' variance is
-# this fraction of the noise variance, and the refitted scale is divided by it.
-_KEPT_VARIANCE: Final = 1.0 - 2.0 * CUTOFF * _NORMAL.pdf(CUTOFF) / (2.0 * _NORMAL.cdf(CUTOFF) - 1.0)
 
 Direction = Literal["spike", "drop"]
 
@@ -169,108 +163,6 @@ def _zscore(values: Sequence[float], threshold: float) -> AnomalyScan:
     return AnomalyScan("zscore", threshold, len(values), mean, std, (0.0,) * 7, tuple(flags))
 
 
-def _split_half_slope(values: Sequence[float]) -> float:
-    """Theil's abbreviated slope: the median of the slopes between days ``lag`` apart.
-
-    ``lag`` is the multiple of 7 nearest below half the window, so each pair is the same
-    weekday and the weekly pattern cancels out of every slope (Theil 1950, part III; Sen
-    1968). A few unusual days move only the few slopes they are in, not the median.
-    """
-    lag = SEASON * (len(values) // (2 * SEASON))
-    return statistics.median((values[i + lag] - values[i]) / lag for i in range(len(values) - lag))
-
-
-def _refit(
-    values: Sequence[float],
-    groups: Sequence[Sequence[int]],
-    keep: Sequence[bool],
-    with_trend: bool,
-) -> tuple[float, list[float]]:
-    """Least squares on the kept days: one level per group (weekday) and a common slope.
-
-    The slope is the pooled within-group slope, which is the least-squares estimate of this
-    model; a group with no kept day takes the median of its days, less the slope.
-    """
-    kept = [[i for i in group if keep[i]] for group in groups]
-    slope = 0.0
-    if with_trend:
-        num = den = 0.0
-        for group in kept:
-            if len(group) < 2:
-                continue
-            mean_i = math.fsum(group) / len(group)
-            mean_y = math.fsum(values[i] for i in group) / len(group)
-            num += math.fsum((i - mean_i) * (values[i] - mean_y) for i in group)
-            den += math.fsum((i - mean_i) ** 2 for i in group)
-        slope = num / den if den > 0 else 0.0
-    levels = [
-        math.fsum(values[i] - slope * i for i in group) / len(group)
-        if group
-        else statistics.median(values[i] - slope * i for i in everyone)
-        for group, everyone in zip(kept, groups, strict=True)
-    ]
-    return slope, levels
-
-
-@dataclass(frozen=True)
-class _Fit:
-    slope: float
-    levels: list[float]
-    errors: list[float]
-    scale: float
-    """Before the small-sample factor."""
-    refitted: bool
-
-
-def _resistant_start(
-    values: Sequence[float], groups: Sequence[Sequence[int]], group_of: Sequence[int], trend: bool
-) -> _Fit:
-    """Split-half slope, each group's median, and the MAD of what is left."""
-    slope = _split_half_slope(values) if trend else 0.0
-    levels = [statistics.median(values[i] - slope * i for i in group) for group in groups]
-    errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
-    middle = statistics.median(errors)
-    levels = [level + middle for level in levels]
-    errors = [e - middle for e in errors]
-    deviations = [abs(e) for e in errors]
-    mad = statistics.median(deviations)
-    if mad > 0:
-        scale = mad / _MAD_FACTOR * start_factor(len(values), len(groups) > 1)
-    else:  # more than half the residuals equal: fall back to the mean absolute deviation
-        scale = _MEANAD_FACTOR * math.fsum(deviations) / len(values)
-    return _Fit(slope, levels, errors, scale, refitted=False)
-
-
-def _reweight(
-    values: Sequence[float],
-    groups: Sequence[Sequence[int]],
-    group_of: Sequence[int],
-    trend: bool,
-    start: _Fit,
-    excluded: frozenset[int],
-) -> _Fit:
-    """Refit by least squares on the days within CUTOFF scales (and not ``excluded``) and
-    take the scale from them, until the days kept no longer change."""
-    fit = start
-    parameters = len(groups) + (1 if trend else 0)
-    kept: list[bool] = []
-    for _ in range(MAX_REFITS):
-        keep = [
-            abs(e) <= CUTOFF * fit.scale and i not in excluded for i, e in enumerate(fit.errors)
-        ]
-        if keep == kept or sum(keep) <= parameters:
-            break
-        kept = keep
-        slope, levels = _refit(values, groups, keep, trend)
-        errors = [v - slope * i - levels[group_of[i]] for i, v in enumerate(values)]
-        squares = math.fsum(e * e for e, k in zip(errors, keep, strict=True) if k)
-        if squares <= 0:
-            break  # the kept days fit exactly: keep the scale before
-        scale = math.sqrt(squares / (sum(keep) - parameters) / _KEPT_VARIANCE)
-        fit = _Fit(slope, levels, errors, scale, True)
-    return fit
-
-
 def _days_of(shifts: Sequence[Shift]) -> frozenset[int]:
     return frozenset(i for shift in shifts for i in range(shift.start, shift.end + 1))
 
@@ -297,7 +189,7 @@ def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyS
     group_of = weekdays if weekly else [0] * days
     trend = days >= MIN_TREND_DAYS
 
-    fit = _resistant_start(values, groups, group_of, trend)
+    fit = resistant_start(values, groups, group_of, trend)
     shifts: list[Shift] = []
     if fit.scale > 0:
         # Refit without the days of the level shifts found, until the shifts stay the same
@@ -307,7 +199,7 @@ def _robust(values: Sequence[float], weekday: int, threshold: float) -> AnomalyS
         start = fit
         excluded = _days_of(find_shifts([e / start.scale for e in start.errors]))
         for _ in range(MAX_SHIFT_REFITS):
-            fit = _reweight(values, groups, group_of, trend, start, excluded)
+            fit = reweight(values, groups, group_of, trend, start, excluded)
             if fit.refitted:
                 fit = replace(fit, scale=fit.scale * consistency_factor(days, weekly))
             shifts = find_shifts([e / fit.scale for e in fit.errors])
@@ -322,7 +214,7 @@ def _scan_result(
     values: Sequence[float],
     threshold: float,
     weekly: bool,
-    fit: _Fit,
+    fit: Fit,
     shifts: tuple[Shift, ...],
     notes: list[str],
 ) -> AnomalyScan:

@@ -14,8 +14,8 @@ from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 from finance_agent.domain.errors import ConflictError, StoreError, StoreUnavailableError
-from finance_agent.infra import dynamo_items as items
-from finance_agent.infra.dynamo_table import create_client
+from finance_agent.infra.dynamo.items import Item
+from finance_agent.infra.dynamo.table import create_client
 from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class TableCalls:
             if start is None:
                 return
 
-    def _batch_put(self, new_items: Iterable[items.Item]) -> None:
+    def _batch_put(self, new_items: Iterable[Item]) -> None:
         """Upsert in batches of 25; unprocessed items are resent with exponential backoff."""
         # The last write of a key wins, and a batch may not hold one key twice.
         unique = list({item["pk"]["S"]: item for item in new_items}.values())

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from finance_agent.infra import dynamo_items as items
-from finance_agent.infra.dynamo_calls import TableCalls
-from finance_agent.infra.dynamo_table import GSI1_NAME
+from finance_agent.infra.dynamo import items
+from finance_agent.infra.dynamo.calls import TableCalls
+from finance_agent.infra.dynamo.table import GSI1_NAME
 from finance_agent.shared.log import logger
 
 M = TypeVar("M")

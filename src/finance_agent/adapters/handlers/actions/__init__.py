@@ -1,0 +1,1 @@
+"""Handlers of the action log: collection reminders recorded, actions listed."""

@@ -1,0 +1,1 @@
+"""The chat's handler: a message in, the provider's answer out."""

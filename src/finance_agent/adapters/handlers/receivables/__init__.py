@@ -1,0 +1,1 @@
+"""Handlers of what customers owe: receivables aging."""

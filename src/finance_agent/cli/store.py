@@ -1,0 +1,41 @@
+"""``seed`` and ``init-table``: the store made ready, with demo data or a DynamoDB table."""
+
+from __future__ import annotations
+
+import argparse
+
+from finance_agent.cli.console import PROG, write
+from finance_agent.cli.flags import FlagParser, int_flag
+from finance_agent.shared.settings import get_settings
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from finance_agent.tools import seed_data
+
+    argv = ["--seed", str(args.seed)]
+    if args.today is not None:
+        argv += ["--today", args.today]
+    return seed_data.main(argv, prog=f"{PROG} seed", write=write)
+
+
+def _cmd_init_table(_: argparse.Namespace) -> None:
+    from finance_agent.infra.dynamo.table import create_client, ensure_table
+
+    settings = get_settings()
+    client = create_client(
+        settings.aws_region, settings.dynamodb_endpoint_url, profile=settings.aws_profile
+    )
+    created = ensure_table(client, settings.table_name)
+    state = "created" if created else "already exists"
+    write(f"DynamoDB table {settings.table_name} {state} and is active.")
+
+
+def add_commands(sub: argparse._SubParsersAction[FlagParser]) -> None:
+    p = sub.add_parser("seed", help="write the synthetic demo data set to the store")
+    p.add_argument("--seed", type=int_flag, default=42, help="random seed (default 42)")
+    # Checked by the seed tool, which names this command in its error lines.
+    p.add_argument("--today", help="last day of the sales series, YYYY-MM-DD (default today)")
+    p.set_defaults(func=_cmd_seed)
+
+    p = sub.add_parser("init-table", help="create the DynamoDB table if it does not exist")
+    p.set_defaults(func=_cmd_init_table)
