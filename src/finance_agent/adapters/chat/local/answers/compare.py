@@ -1,6 +1,7 @@
 """Two calendar periods side by side ("October vs September revenue", "compare October with
-September", "compare it with the quarter before"): each period's own sales, then the change,
-never the two added up. A period the sales history holds only in part is said so."""
+September", "compare it with the quarter before"): the two a question names (one left out
+is the period just discussed), each period's own sales, then the change, never the two
+added up. A period the sales history holds only in part is said so."""
 
 from __future__ import annotations
 
