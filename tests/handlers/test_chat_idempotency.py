@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from finance_agent.adapters.chat.types import ChatAnswer, ChatRequest
 from finance_agent.adapters.handlers.chat import agent_chat
 from finance_agent.adapters.http import idempotency
-from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
 
 CHAT = "/agent/chat"
 ANA = {"sub": "actor-0002", "email": "ana.controller@example.com", "scope": "agent:actions"}

@@ -160,7 +160,7 @@ def test_logs_carry_lengths_ids_and_timings_but_never_the_text(
 def test_a_provider_failure_is_logged_without_the_text_and_mapped(
     api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from finance_agent.adapters.services.local_chat import LocalChatProvider
+    from finance_agent.adapters.chat.local.provider import LocalChatProvider
     from finance_agent.domain.errors import RateLimitedError
 
     def throttled(self: Any, request: Any) -> Any:

@@ -23,13 +23,14 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 
-from finance_agent.adapters.services import bedrock_calls
-from finance_agent.adapters.services.bedrock_agent import (
+from finance_agent.adapters.chat.bedrock import calls as bedrock_calls
+from finance_agent.adapters.chat.bedrock.agent import (
     READ_TIMEOUT,
     BedrockAgentProvider,
     agent_session_id,
 )
-from finance_agent.adapters.services.chat import ChatRequest, get_provider
+from finance_agent.adapters.chat.providers import get_provider
+from finance_agent.adapters.chat.types import ChatRequest
 from finance_agent.domain.errors import (
     DomainError,
     RateLimitedError,

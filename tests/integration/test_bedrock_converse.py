@@ -17,16 +17,17 @@ import pytest
 from botocore.stub import Stubber
 from pydantic import BaseModel
 
-from finance_agent.adapters.http.v2_events import call_route
-from finance_agent.adapters.services import bedrock_converse
-from finance_agent.adapters.services.bedrock_converse import (
+from finance_agent.adapters.chat.bedrock import converse as bedrock_converse
+from finance_agent.adapters.chat.bedrock.converse import (
     MAX_TOOL_ROUNDS,
     OUT_OF_TIME_REPLY,
     ROUND_LIMIT_REPLY,
     BedrockConverseProvider,
 )
-from finance_agent.adapters.services.bedrock_tools import input_schema, run_tool, tool_config
-from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest, get_provider
+from finance_agent.adapters.chat.bedrock.tools import input_schema, run_tool, tool_config
+from finance_agent.adapters.chat.providers import get_provider
+from finance_agent.adapters.chat.types import ChatAnswer, ChatRequest
+from finance_agent.adapters.http.v2_events import call_route
 from finance_agent.bootstrap import get_repo
 from finance_agent.domain.errors import (
     DomainError,
@@ -274,7 +275,7 @@ def test_a_crashing_handler_is_an_internal_error_result(
     def crash(*_: Any, **__: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("finance_agent.adapters.services.bedrock_tools.call_route", crash)
+    monkeypatch.setattr("finance_agent.adapters.chat.bedrock.tools.call_route", crash)
     block, _ = run_tool({"toolUseId": "x", "name": "get_kpis", "input": None}, READER, "r")
     result = block["toolResult"]
     assert result["status"] == "error"

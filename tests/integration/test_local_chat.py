@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from finance_agent.adapters.chat.local.replies import HELP
 from finance_agent.adapters.http.v2_events import call_route
-from finance_agent.adapters.services.local_chat import HELP
 from finance_agent.bootstrap import get_repo
 from finance_agent.routes import route_by_id, tool_routes
 from finance_agent.shared.auth import ACTIONS_SCOPE, Identity

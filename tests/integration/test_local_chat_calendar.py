@@ -134,3 +134,12 @@ def test_two_days_said_month_first_are_the_days_between() -> None:
 def test_a_number_that_names_no_period_leaves_the_usual_answer() -> None:
     answer = ask("did revenue grow by 5%?")
     assert answer["tools_used"] == ["get_kpis"]
+
+
+def test_a_leap_day_the_year_asked_about_lacks_is_said_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The next 29 February after 2028-03-01 would fall in 2029, which has none.
+    monkeypatch.setattr("finance_agent.shared.clock.today", lambda: date(2028, 3, 1))
+    reply = ask("cash forecast on feb 29")["reply"]
+    assert reply == '"feb 29" is not a calendar date: write a date as YYYY-MM-DD.'

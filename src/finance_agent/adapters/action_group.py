@@ -23,8 +23,8 @@ from functools import cache
 from typing import Any
 
 from finance_agent.adapters.action_group_size import answer_size, fit
+from finance_agent.adapters.chat.types import CHAT_METHODS
 from finance_agent.adapters.http.v2_events import call_route
-from finance_agent.adapters.services.chat import CHAT_METHODS
 from finance_agent.routes import Route, tool_routes
 from finance_agent.shared import responses
 from finance_agent.shared.auth import Identity

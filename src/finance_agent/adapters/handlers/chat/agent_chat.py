@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 import uuid
 
+from finance_agent.adapters.chat.providers import get_provider
+from finance_agent.adapters.chat.types import ChatRequest
 from finance_agent.adapters.http.endpoint import ApiRequest, endpoint
 from finance_agent.adapters.http.schemas import ChatBody, ChatReply
-from finance_agent.adapters.services.chat import ChatRequest, get_provider
 from finance_agent.shared.log import logger
 
 

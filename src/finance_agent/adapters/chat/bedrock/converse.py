@@ -1,6 +1,6 @@
 """The chat on a Bedrock model with tools: ``converse`` in a bounded tool loop.
 
-The model sees the route table's tool routes (``bedrock_tools``) and calls them as the chat's
+The model sees the route table's tool routes (``tools``) and calls them as the chat's
 caller. The loop stops after ``MAX_TOOL_ROUNDS`` rounds of tool calls, or when the time
 budget has no room for another model call, with an answer saying so. The session's last
 turns come from the store, so follow-up questions have their context; only the question
@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from finance_agent import bootstrap
-from finance_agent.adapters.services.bedrock_calls import (
+from finance_agent.adapters.chat.bedrock.calls import (
     CONNECT_TIMEOUT,
     Budget,
     call_with_retry,
     domain_error,
     shared_client,
 )
-from finance_agent.adapters.services.bedrock_tools import run_tool, tool_config
-from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
+from finance_agent.adapters.chat.bedrock.tools import run_tool, tool_config
+from finance_agent.adapters.chat.types import ChatAnswer, ChatRequest
 from finance_agent.domain.errors import DomainError
 from finance_agent.domain.models import ChatTurn
 from finance_agent.domain.models.chat import MAX_CHAT_TEXT

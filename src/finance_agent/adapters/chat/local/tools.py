@@ -7,13 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from finance_agent.adapters.services.chat import CHAT_METHODS, ChatRequest
-from finance_agent.adapters.services.local_history import History
+from finance_agent.adapters.chat.local.session import History
+from finance_agent.adapters.chat.types import ChatRequest
 from finance_agent.domain.errors import StoreError
-
-# The chat chooses for the user: the methods every chat provider uses (one table of them).
-CHAT_FORECAST_METHOD = CHAT_METHODS["cashflow_forecast"]
-CHAT_ANOMALY_METHOD = CHAT_METHODS["detect_anomalies"]
 
 
 class ToolError(Exception):

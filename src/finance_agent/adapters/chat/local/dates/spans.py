@@ -1,5 +1,6 @@
 """How the local assistant reads a rolling period in words ("the last two weeks", "next
-quarter", "this month so far") as a number of days, and says one back. Pure text work."""
+quarter", "this month so far") as a number of days, and says one back. Pure text work on
+a normalized message (``words.normalize``: "two weeks" already "2 weeks")."""
 
 from __future__ import annotations
 
@@ -7,40 +8,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from finance_agent.adapters.chat.local.dates.calendar import quarter_of
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_NUMBER_WORD = "|".join([*sorted(_UNITS, key=len, reverse=True), "hundred"])
-_NUMBER_PHRASE = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b")
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 90, "year": 365}
 UNIT = r"(day|week|fortnight|month|quarter|year)s?"
 _SPAN_WORDS = r"(?:last|past|previous|prior|trailing|next|coming|following|recent)"
-
-
-def _words_to_number(phrase: str) -> int:
-    total = 0
-    for word in re.split(r"[\s-]+", phrase):
-        if word == "hundred":
-            total = (total or 1) * 100
-        elif word in _UNITS:
-            total += _UNITS[word]
-    return total
-
-
-def normalize(text: str) -> str:
-    """Lower case, numbers in words as digits ("forty-five" -> "45"), "a week" -> "1 week"."""
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"\ba couple of\b", "2", text)
-    text = re.sub(r"\bhalf (?:a )?year\b", "6 months", text)
-    text = re.sub(r"\b(?:a|an)\s+(?=(?:day|week|fortnight|month|quarter|year)\b)", "1 ", text)
-    return _NUMBER_PHRASE.sub(lambda m: str(_words_to_number(m.group(0))), text)
 
 
 def days_word(days: int) -> str:
@@ -75,7 +49,7 @@ def parse_span(text: str, today: date) -> Span | None:
     to_date = {
         "week": today.weekday() + 1,
         "month": today.day,
-        "quarter": (today - date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)).days + 1,
+        "quarter": (today - quarter_of(today).start).days + 1,
         "year": today.timetuple().tm_yday,
     }
     for unit, days in to_date.items():

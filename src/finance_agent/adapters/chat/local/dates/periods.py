@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import Dates, iso_dates, parse_dates
-from finance_agent.adapters.services.local_days import named_days, quarter, relative
+from finance_agent.adapters.chat.local.dates import spans
+from finance_agent.adapters.chat.local.dates.calendar import Dates, iso_dates, parse_dates
+from finance_agent.adapters.chat.local.dates.days import named_days, quarter, relative
 from finance_agent.shared import clock
 
 _PERIODISH = (

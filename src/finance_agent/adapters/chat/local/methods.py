@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-from finance_agent.adapters.services.local_tools import CHAT_ANOMALY_METHOD, CHAT_FORECAST_METHOD
+from finance_agent.adapters.chat.types import CHAT_METHODS
+
+# The chat chooses for the user: the methods every chat provider uses (one table of them).
+CHAT_FORECAST_METHOD = CHAT_METHODS["cashflow_forecast"]
+CHAT_ANOMALY_METHOD = CHAT_METHODS["detect_anomalies"]
 
 _FORECAST = {
     r"holt[\s_-]*winters?": "holt_winters",

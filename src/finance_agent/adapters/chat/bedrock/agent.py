@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from finance_agent.adapters.services.bedrock_calls import (
+from finance_agent.adapters.chat.bedrock.calls import (
     Budget,
     call_with_retry,
     domain_error,
     shared_client,
 )
-from finance_agent.adapters.services.chat import ChatAnswer, ChatRequest
+from finance_agent.adapters.chat.types import ChatAnswer, ChatRequest
 from finance_agent.domain.errors import UnavailableError, UpstreamError
 from finance_agent.routes import ROUTES
 from finance_agent.shared.auth import Identity

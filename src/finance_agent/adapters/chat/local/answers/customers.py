@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from finance_agent.adapters.services.local_format import money
-from finance_agent.adapters.services.local_tools import Tools
+from finance_agent.adapters.chat.local.format import money
+from finance_agent.adapters.chat.local.tools import Tools
 
 Row = Mapping[str, Any]
 # Words that start no customer's name in a question, whatever the store holds.

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from finance_agent.adapters.services.local_calendar import Dates
-from finance_agent.adapters.services.local_format import money, percent
-from finance_agent.adapters.services.local_tools import CHAT_FORECAST_METHOD, Ask
+from finance_agent.adapters.chat.local.dates.calendar import Dates
+from finance_agent.adapters.chat.local.format import money, percent
+from finance_agent.adapters.chat.local.methods import CHAT_FORECAST_METHOD
+from finance_agent.adapters.chat.local.tools import Ask
 from finance_agent.domain.kpi_math import gross_margin
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock

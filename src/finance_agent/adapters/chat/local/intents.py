@@ -8,20 +8,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from finance_agent.adapters.services.local_requests import (
+from finance_agent.adapters.chat.local.dates.spans import UNIT, UNIT_DAYS, days_word, parse_span
+from finance_agent.adapters.chat.local.requests import (
     REMIND_VERB,
     asks_what_was_done,
     customer_id,
     named_customer_ids,
     reminder_mood,
 )
-from finance_agent.adapters.services.local_spans import (
-    UNIT,
-    UNIT_DAYS,
-    days_word,
-    normalize,
-    parse_span,
-)
+from finance_agent.adapters.chat.local.words import normalize
 
 # Checked in this order: the first that matches wins.
 INTENTS = ("delete_actions", "remind_many", "remind", "actions", "anomalies", "overdue",
@@ -143,3 +138,21 @@ def overdue_threshold(text: str) -> tuple[int, str]:
 def actions_limit(text: str) -> int:
     m = re.search(r"\b(\d{1,3})\s+(?:\w+\s+){0,2}(?:actions?|reminders)\b", text)
     return int(m.group(1)) if m else 5
+
+
+_COMPARING = r"\b(?:vs\.?|versus|compared? (?:to|with)|against|compare)\b"
+_SPLIT = r"\b(?:vs\.?|versus|compared? (?:to|with)|against|with|and|to)\b"
+
+
+def asks_comparison(text: str) -> bool:
+    """Two periods side by side ("October vs September", "compare it with ...")."""
+    return bool(re.search(_COMPARING, text))
+
+
+def split_periods(text: str) -> tuple[str, str] | None:
+    """The words before and after the comparing word: each names one period."""
+    found = list(re.finditer(_SPLIT, text))
+    if not found:
+        return None
+    m = found[-1]  # the last one: "compare 1 Oct to 15 Oct with September"
+    return text[: m.start()], text[m.end() :]

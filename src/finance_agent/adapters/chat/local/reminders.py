@@ -6,22 +6,22 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from finance_agent.adapters.services.local_commands import Command, read_command
-from finance_agent.adapters.services.local_customers import (
+from finance_agent.adapters.chat.local.answers.customers import (
     Row,
     all_customers,
     find_customers,
     which_one,
 )
-from finance_agent.adapters.services.local_format import money
-from finance_agent.adapters.services.local_requests import (
+from finance_agent.adapters.chat.local.commands import Command, read_command
+from finance_agent.adapters.chat.local.dates.when import read_when
+from finance_agent.adapters.chat.local.format import money
+from finance_agent.adapters.chat.local.requests import (
     named_customer_id,
     reminder_mood,
     said_id,
 )
-from finance_agent.adapters.services.local_spans import normalize
-from finance_agent.adapters.services.local_tools import Ask
-from finance_agent.adapters.services.local_when import read_when
+from finance_agent.adapters.chat.local.tools import Ask
+from finance_agent.adapters.chat.local.words import normalize
 from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from finance_agent.adapters.services.local_format import money
-from finance_agent.adapters.services.local_tools import ToolError
+from finance_agent.adapters.chat.local.format import money
+from finance_agent.adapters.chat.local.tools import ToolError
 from finance_agent.shared.settings import get_settings
 
 HELP = (

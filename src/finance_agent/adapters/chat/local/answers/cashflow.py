@@ -1,18 +1,18 @@
 """The local assistant's answer about the cash outlook over a period to come, said in
-sentences (the KPIs are in ``local_kpis``, unusual days in ``local_unusual``)."""
+sentences (the KPIs are in ``kpis``, unusual days in ``unusual``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import not_a_date
-from finance_agent.adapters.services.local_dated import forecast_figures
-from finance_agent.adapters.services.local_format import money
-from finance_agent.adapters.services.local_methods import forecast_method
-from finance_agent.adapters.services.local_periods import read_period, unread_period
-from finance_agent.adapters.services.local_spans import Span
-from finance_agent.adapters.services.local_tools import Ask
+from finance_agent.adapters.chat.local.answers.period_figures import forecast_figures
+from finance_agent.adapters.chat.local.dates import spans
+from finance_agent.adapters.chat.local.dates.calendar import not_a_date
+from finance_agent.adapters.chat.local.dates.periods import read_period, unread_period
+from finance_agent.adapters.chat.local.dates.spans import Span
+from finance_agent.adapters.chat.local.format import money
+from finance_agent.adapters.chat.local.methods import forecast_method
+from finance_agent.adapters.chat.local.tools import Ask
 from finance_agent.shared import clock
 
 

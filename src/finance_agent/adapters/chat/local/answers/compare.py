@@ -1,35 +1,22 @@
 """Two calendar periods side by side ("October vs September revenue", "compare October with
-September", "compare it with the quarter before"): each period's own sales, then the change,
-never the two added up. A period the sales history holds only in part is said so."""
+September", "compare it with the quarter before"): the two a question names (one left out
+is the period just discussed), each period's own sales, then the change, never the two
+added up. A period the sales history holds only in part is said so."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from finance_agent.adapters.services.local_calendar import Dates
-from finance_agent.adapters.services.local_format import money, trend
-from finance_agent.adapters.services.local_tools import Ask
+from finance_agent.adapters.chat.local.dates.calendar import Dates
+from finance_agent.adapters.chat.local.dates.periods import read_period
+from finance_agent.adapters.chat.local.followups import discussed
+from finance_agent.adapters.chat.local.format import money, trend
+from finance_agent.adapters.chat.local.intents import split_periods
+from finance_agent.adapters.chat.local.tools import Ask
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
-
-COMPARING = r"\b(?:vs\.?|versus|compared? (?:to|with)|against|compare)\b"
-_SPLIT = r"\b(?:vs\.?|versus|compared? (?:to|with)|against|with|and|to)\b"
-
-
-def asks_comparison(text: str) -> bool:
-    return bool(re.search(COMPARING, text))
-
-
-def split_periods(text: str) -> tuple[str, str] | None:
-    """The words before and after the comparing word: each names one period."""
-    found = list(re.finditer(_SPLIT, text))
-    if not found:
-        return None
-    m = found[-1]  # the last one: "compare 1 Oct to 15 Oct with September"
-    return text[: m.start()], text[m.end() :]
 
 
 @dataclass(frozen=True)
@@ -86,3 +73,29 @@ def compare(ask: Ask, now: Dates, before: Dates) -> str:
     if long_a != long_b:
         reply += f" The periods differ in length ({long_a} days against {long_b})."
     return reply
+
+
+def comparison(ask: Ask, today: date) -> str | tuple[Dates, Dates] | None:
+    """The two periods a comparison names, the first said first; a period it leaves out is
+    the one just discussed (else this month so far); None when it names none."""
+    parts = split_periods(ask.text)
+    if parts is None:
+        return None
+    left, right = (read_period(part, today) for part in parts)
+    for said in (left, right):
+        if isinstance(said, str):
+            return said
+    if isinstance(right, Dates) and not isinstance(left, Dates):
+        left = discussed(ask.history, today) or Dates(
+            today.replace(day=1), today, "this month so far"
+        )
+    if isinstance(left, Dates) and isinstance(right, Dates):
+        return left, right
+    return None
+
+
+def compare_answer(ask: Ask, today: date) -> str | None:
+    found = comparison(ask, today)
+    if found is None or isinstance(found, str):
+        return found
+    return compare(ask, *found)

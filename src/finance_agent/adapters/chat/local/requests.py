@@ -1,6 +1,6 @@
 """How the local assistant reads a request to act: whether a reminder is really asked for
 (an imperative), refused ("don't remind ...") or only asked about ("should I remind ...?"),
-and who it names. The command that records one is read by ``local_commands``.
+and who it names. The command that records one is read by ``commands``.
 """
 
 from __future__ import annotations

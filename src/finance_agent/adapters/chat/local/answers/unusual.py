@@ -9,12 +9,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import Dates, not_a_date
-from finance_agent.adapters.services.local_format import LISTED, during, money
-from finance_agent.adapters.services.local_methods import anomaly_method
-from finance_agent.adapters.services.local_periods import read_period, unread_period
-from finance_agent.adapters.services.local_tools import Ask
+from finance_agent.adapters.chat.local.dates import spans
+from finance_agent.adapters.chat.local.dates.calendar import Dates, not_a_date
+from finance_agent.adapters.chat.local.dates.periods import read_period, unread_period
+from finance_agent.adapters.chat.local.format import LISTED, during, money
+from finance_agent.adapters.chat.local.methods import anomaly_method
+from finance_agent.adapters.chat.local.tools import Ask
+from finance_agent.adapters.chat.local.words import normalize
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 from finance_agent.shared import clock
 
@@ -87,7 +88,7 @@ def _day_meant(ask: Ask, today: date) -> date | str:
     if isinstance(said, Dates) and said.start == said.end:
         return said.start
     for earlier in ask.history.user_messages():  # newest first
-        said = read_period(spans.normalize(earlier), today)
+        said = read_period(normalize(earlier), today)
         if isinstance(said, Dates) and said.start == said.end:
             return said.start
     listed = sorted(set(re.findall(r"(\d{4}-\d{2}-\d{2}): ", ask.history.last_reply())))

@@ -8,20 +8,15 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from finance_agent.adapters.services import local_intents as intents
-from finance_agent.adapters.services import local_spans as spans
-from finance_agent.adapters.services.local_calendar import not_a_date
-from finance_agent.adapters.services.local_compare import asks_comparison, compare
-from finance_agent.adapters.services.local_dated import past_figures
-from finance_agent.adapters.services.local_followups import (
-    before,
-    compare_answer,
-    discussed,
-    unit_said,
-)
-from finance_agent.adapters.services.local_format import during, money, percent, trend
-from finance_agent.adapters.services.local_periods import read_period, unread_period
-from finance_agent.adapters.services.local_tools import Ask, Tools
+from finance_agent.adapters.chat.local import intents
+from finance_agent.adapters.chat.local.answers.compare import compare, compare_answer
+from finance_agent.adapters.chat.local.answers.period_figures import past_figures
+from finance_agent.adapters.chat.local.dates import spans
+from finance_agent.adapters.chat.local.dates.calendar import not_a_date
+from finance_agent.adapters.chat.local.dates.periods import read_period, unread_period
+from finance_agent.adapters.chat.local.followups import before, discussed, unit_said
+from finance_agent.adapters.chat.local.format import during, money, percent, trend
+from finance_agent.adapters.chat.local.tools import Ask, Tools
 from finance_agent.shared import clock
 
 
@@ -109,10 +104,12 @@ def previous(ask: Ask) -> str:
     """The period before the one asked about: the KPIs route reports it alongside. Its
     length is the one said now, else the one said last in the session, else 30 days."""
     days = intents.days_said(ask.request.message, clock.today())
-    if days is None and (period := discussed(ask, clock.today())) is not None:
+    if days is None and (period := discussed(ask.history, clock.today())) is not None:
         prior = before(period, unit_said(ask.text))
         return (
-            compare(ask, period, prior) if asks_comparison(ask.text) else past_figures(ask, prior)
+            compare(ask, period, prior)
+            if intents.asks_comparison(ask.text)
+            else past_figures(ask, prior)
         )
     if days is None:
         earlier = (intents.days_said(m, clock.today()) for m in ask.history.user_messages())

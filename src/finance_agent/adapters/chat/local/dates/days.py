@@ -5,41 +5,42 @@ previous calendar month), "next month", "the rest of the month", "tomorrow", "ne
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
 
-from finance_agent.adapters.services.local_calendar import Dates
+from dateutil.relativedelta import relativedelta, weekday
 
-_ABBR = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+from finance_agent.adapters.chat.local.dates.calendar import (
+    DAY_SAID,
+    MONTH_SAID,
+    WEEKDAYS,
+    Dates,
+    month_number,
+    month_of,
+    quarter_of,
+    slashed,
+    year_of,
 )
+
 _YEAR = r"(?:,?\s+([1-9]\d{3}))?"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_ABBR}{_YEAR}\b")
-_MONTH_DAY = re.compile(rf"\b{_ABBR}\s+{_DAY}\b(?!\s*(?:days?|weeks?|months?)){_YEAR}")
+_DAY_MONTH = re.compile(rf"\b{DAY_SAID}\s+(?:of\s+)?{MONTH_SAID}{_YEAR}\b")
+_MONTH_DAY = re.compile(rf"\b{MONTH_SAID}\s+{DAY_SAID}\b(?!\s*(?:days?|weeks?|months?)){_YEAR}")
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/([1-9]\d{3})\b")
-_MONTHS = [m.lower() for m in calendar.month_name[1:]]
-_WEEKDAYS = [d.lower() for d in calendar.day_name]
-
-
-def _month(word: str) -> int:
-    return next(i + 1 for i, name in enumerate(_MONTHS) if name.startswith(word[:3]))
 
 
 def _day(year: str | None, month: int, day: int, today: date, ahead: bool) -> date | None:
-    """The day said; without a year the latest such day (``ahead``: the next one)."""
+    """The day said; without a year the latest such day (``ahead``: the next one). None when
+    there is no such day (31 November; 29 February in the year it falls in)."""
     try:
         if year:
             return date(int(year), month, day)
         said = date(today.year, month, day)
+        if ahead and said < today:
+            return said.replace(year=today.year + 1)
+        if not ahead and said > today:
+            return said.replace(year=today.year - 1)
     except ValueError:
         return None
-    if ahead and said < today:
-        return said.replace(year=today.year + 1)
-    if not ahead and said > today:
-        return said.replace(year=today.year - 1)
     return said
 
 
@@ -49,35 +50,23 @@ def named_days(text: str, today: date, ahead: bool = False) -> list[date] | str:
     found: list[tuple[int, date]] = []
     taken: list[tuple[int, int]] = []
     for m in _DAY_MONTH.finditer(text):
-        if (d := _day(m.group(3), _month(m.group(2)), int(m.group(1)), today, ahead)) is None:
+        if (d := _day(m.group(3), month_number(m.group(2)), int(m.group(1)), today, ahead)) is None:
             return f'"{m.group(0)}" is not a calendar date: write a date as YYYY-MM-DD.'
         found.append((m.start(), d))
         taken.append(m.span())
     for m in _MONTH_DAY.finditer(text):
         if any(m.start() < end and start < m.end() for start, end in taken):
             continue  # "1 Oct 15": the month was the first day's
-        if (d := _day(m.group(3), _month(m.group(1)), int(m.group(2)), today, ahead)) is None:
+        if (d := _day(m.group(3), month_number(m.group(1)), int(m.group(2)), today, ahead)) is None:
             return f'"{m.group(0)}" is not a calendar date: write a date as YYYY-MM-DD.'
         found.append((m.start(), d))
     for m in _SLASHED.finditer(text):
-        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        readings = set()
-        for month, day in ((first, second), (second, first)):
-            try:
-                readings.add(date(year, month, day))
-            except ValueError:
-                continue
+        readings = slashed(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if len(readings) != 1:
             how = "reads two ways (month/day or day/month)" if readings else "is no calendar date"
             return f"{m.group(0)} {how}: write the date as YYYY-MM-DD, e.g. 2026-10-16."
         found.append((m.start(), readings.pop()))
     return [d for _, d in sorted(found)]
-
-
-def _month_dates(year: int, month: int) -> Dates:
-    last = calendar.monthrange(year, month)[1]
-    name = f"{calendar.month_name[month]} {year}"
-    return Dates(date(year, month, 1), date(year, month, last), name)
 
 
 def quarter(text: str, today: date, ahead: bool = False) -> Dates | None:
@@ -87,34 +76,28 @@ def quarter(text: str, today: date, ahead: bool = False) -> Dates | None:
     if m is None:
         return None
     q, year = int(m.group(1)), m.group(2)
-    y = int(year) if year else today.year
-    start = date(y, 3 * q - 2, 1)
-    end = _month_dates(y, 3 * q).end
-    if not year and not ahead and start > today:
-        start, end = start.replace(year=y - 1), end.replace(year=y - 1)
-    if not year and ahead and end < today:
-        start, end = start.replace(year=y + 1), end.replace(year=y + 1)
-    return Dates(start, end, f"Q{q} {start.year}")
+    said = quarter_of(date(int(year) if year else today.year, 3 * q - 2, 1))
+    if not year and not ahead and said.start > today:
+        return quarter_of(said.start + relativedelta(years=-1))
+    if not year and ahead and said.end < today:
+        return quarter_of(said.start + relativedelta(years=1))
+    return said
 
 
 def relative(text: str, today: date) -> Dates | None:
     """A calendar period said relative to today, or None."""
     if re.search(r"\b(?:last|previous|prior) month\b", text):
-        before = today.replace(day=1) - timedelta(days=1)
-        return _month_dates(before.year, before.month)
+        return month_of(today + relativedelta(months=-1))
     if re.search(r"\b(?:next|coming|following) month\b", text):
-        after = today.replace(day=28) + timedelta(days=4)
-        return _month_dates(after.year, after.month)
+        return month_of(today + relativedelta(months=1))
     if re.search(r"\brest of (?:the|this) month\b", text):
-        end = _month_dates(today.year, today.month).end
-        return Dates(today + timedelta(days=1), end, "the rest of the month")
+        return Dates(today + timedelta(days=1), month_of(today).end, "the rest of the month")
     if re.search(r"\btomorrow\b", text):
         return Dates(today + timedelta(days=1), today + timedelta(days=1), "tomorrow")
     if re.search(r"\b(?:next|coming) year\b", text):
-        y = today.year + 1
-        return Dates(date(y, 1, 1), date(y, 12, 31), str(y))
-    if m := re.search(rf"\bsince (?:last )?({'|'.join(_WEEKDAYS)})\b", text):
-        back = (today.weekday() - _WEEKDAYS.index(m.group(1))) % 7 or 7
-        start = today - timedelta(days=back)
+        return year_of(today.year + 1)
+    if m := re.search(rf"\bsince (?:last )?({'|'.join(WEEKDAYS)})\b", text):
+        # The latest such day before today: "since Monday" on a Monday is a week ago.
+        start = today + relativedelta(days=-1, weekday=weekday(WEEKDAYS.index(m.group(1)), -1))
         return Dates(start, today, f"{start} to {today}")
     return None
