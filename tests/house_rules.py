@@ -6,7 +6,7 @@ lines and none over 450, no JavaScript file over 450 lines."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +28,12 @@ def _module_name(package_dir: Path, path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imported_names(module: str, path: Path) -> Iterator[str]:
-    """Every dotted name an import statement of ``path`` names, wherever it stands."""
+def _imported_names(module: str, path: Path, modules: Collection[str]) -> Iterator[str]:
+    """Every dotted name an import statement of ``path`` names, wherever it stands.
+
+    ``from package import module`` names the module, as ``import package.module`` does; the
+    package itself counts only for the names that are not modules of it.
+    """
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -40,8 +44,9 @@ def _imported_names(module: str, path: Path) -> Iterator[str]:
                 parts = package.split(".")
                 parts = parts[: len(parts) - node.level + 1]
                 base = ".".join([*parts, base] if base else parts)
-            yield base
-            yield from (f"{base}.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                yield full if full in modules else base
 
 
 def read_house(package_dir: Path) -> House:
@@ -54,7 +59,7 @@ def read_house(package_dir: Path) -> House:
 
     imports: dict[str, set[str]] = {}
     for name, path in modules.items():
-        targets = {owner(n) for n in _imported_names(name, path)}
+        targets = {owner(n) for n in _imported_names(name, path, modules)}
         imports[name] = {t for t in targets if t is not None and t != name}
     return House(modules, imports)
 

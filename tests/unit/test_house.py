@@ -94,3 +94,26 @@ def test_a_folder_of_sixteen_modules_is_crowded(tmp_path: Path) -> None:
 def test_a_module_over_450_lines_is_too_long(tmp_path: Path, lines: int, over: bool) -> None:
     package = _write(tmp_path, {"pkg/__init__.py": "", "pkg/big.py": "x = 1\n" * lines})
     assert bool(long_files(package, "*.py", MAX_MODULE_LINES)) is over
+
+
+def test_a_module_named_through_its_package_is_imported_not_the_package(tmp_path: Path) -> None:
+    package = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.program import main\n",
+            "pkg/program.py": "from pkg import flags\n",
+            "pkg/flags.py": "",
+        },
+    )
+    assert import_cycles(read_house(package)) == []
+
+
+def test_a_name_the_package_itself_defines_counts_as_importing_the_package(tmp_path: Path) -> None:
+    package = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.program import main\nVALUE = 1\n",
+            "pkg/program.py": "from pkg import VALUE\n",
+        },
+    )
+    assert import_cycles(read_house(package)) == [["pkg", "pkg.program"]]
