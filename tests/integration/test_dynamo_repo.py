@@ -500,9 +500,12 @@ def test_ensure_table_creates_once_and_is_safe_to_run_again(
         assert sorted(table["AttributeDefinitions"], key=str) == sorted(
             expected["AttributeDefinitions"], key=str
         )
-        (index,) = table["GlobalSecondaryIndexes"]
-        assert index["IndexName"] == GSI1_NAME
-        assert index["Projection"] == {"ProjectionType": "ALL"}
+        indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+        assert sorted(indexes) == [GSI1_NAME, "gsi2", "gsi3"]
+        for wanted in expected["GlobalSecondaryIndexes"]:
+            index = indexes[wanted["IndexName"]]
+            assert index["KeySchema"] == wanted["KeySchema"]
+            assert index["Projection"] == {"ProjectionType": "ALL"}
         assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
         assert table["TableStatus"] == "ACTIVE"
         ttl = dynamodb_client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]

@@ -40,10 +40,21 @@ class TableReads(TableCalls):
         values: dict[str, Any] | None = None,
         **kw: Any,
     ) -> dict[str, Any]:
-        condition = "gsi1pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
+        return self._index_query(GSI1_NAME, partition, sort_condition, values, **kw)
+
+    def _index_query(
+        self,
+        index: str,
+        partition: str,
+        sort_condition: str = "",
+        values: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> dict[str, Any]:
+        """A Query of one partition of ``index`` (keys ``<index>pk``, ``<index>sk``)."""
+        condition = f"{index}pk = :pk" + (f" AND {sort_condition}" if sort_condition else "")
         return {
             "TableName": self.table_name,
-            "IndexName": GSI1_NAME,
+            "IndexName": index,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": {":pk": {"S": partition}} | (values or {}),
             **kw,

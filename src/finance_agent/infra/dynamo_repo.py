@@ -18,13 +18,15 @@ from finance_agent.infra.dynamo_actions import AgentActions
 from finance_agent.infra.dynamo_calls import BATCH_SIZE, shared_client
 from finance_agent.infra.dynamo_chat import ChatHistory
 from finance_agent.infra.dynamo_idempotency import IdempotencyRecords
+from finance_agent.infra.dynamo_ledger_upgrade import LedgerUpgrade
 from finance_agent.shared.clock import today
 
 __all__ = ["BATCH_SIZE", "DynamoRepo", "shared_client"]
 
 
-class DynamoRepo(AgentActions, IdempotencyRecords, ChatHistory):
-    """FinanceRepository on one DynamoDB table (see DESIGN.md, "Data model").
+class DynamoRepo(AgentActions, IdempotencyRecords, ChatHistory, LedgerUpgrade):
+    """FinanceRepository and LedgerRepository on one DynamoDB table (see DESIGN.md, "Data
+    model"); the ledger's methods are in ``dynamo_ledger.py``.
 
     Constructed as ``TableCalls`` is (``infra/dynamo_calls.py``): ``page_size``, ``client``
     and the batch-write retry options are described there.

@@ -38,7 +38,8 @@ from finance_agent.domain.models import (
 from finance_agent.domain.models.chat import last_turns
 from finance_agent.domain.money import cents, from_cents
 from finance_agent.domain.ports import CHAT_TTL, CHAT_TURNS_KEPT, MAX_ACTIONS_PAGE
-from finance_agent.infra import action_keys
+from finance_agent.infra import action_keys, sqlite_schema
+from finance_agent.infra.sqlite_ledger import SqliteLedger
 from finance_agent.shared import clock
 from finance_agent.shared.log import logger
 
@@ -96,8 +97,9 @@ LIST_ACTIONS_BEFORE_SQL = (
 )
 
 
-class SqliteRepo:
-    """FinanceRepository on a local SQLite file; safe to share between threads."""
+class SqliteRepo(SqliteLedger):
+    """FinanceRepository and LedgerRepository on a local SQLite file; safe to share between
+    threads."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -112,6 +114,7 @@ class SqliteRepo:
                 # WAL lets readers run while a writer commits; the mode is stored in the file.
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(SCHEMA)
+                sqlite_schema.upgrade(conn, clock.today())  # a file from an older release
         except StoreError:
             self.close()  # a failed open leaves no connection behind
             raise

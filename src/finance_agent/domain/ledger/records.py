@@ -87,6 +87,9 @@ class InvoiceRecord(DomainModel):
             raise ValueError("settlements together must not exceed the invoice amount")
         if any(s.invoice_id != self.invoice.invoice_id for s in self.settlements):
             raise ValueError("every settlement must be against this invoice")
+        # (invoice_id, settlement_id) is a settlement's key in both stores.
+        if len({s.settlement_id for s in self.settlements}) != len(self.settlements):
+            raise ValueError("settlement ids must be unique within the invoice")
         return self
 
     @property
