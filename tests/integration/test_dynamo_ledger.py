@@ -5,13 +5,13 @@ items skipped. The shared behaviour is in ``tests/contract/test_ledger_*``.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from dynamo_fixtures import Calls
 from finance_agent.domain.errors import StoreError
 from finance_agent.domain.ledger.records import (
     Customer,
@@ -21,7 +21,6 @@ from finance_agent.domain.ledger.records import (
     SettlementKind,
 )
 from finance_agent.infra.dynamo_repo import DynamoRepo
-from finance_agent.infra.dynamo_table import create_client
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -52,27 +51,6 @@ def rec(
         for n, (offset, amount) in enumerate(paid)
     )
     return InvoiceRecord(invoice=invoice, settlements=settlements)
-
-
-class Meter:
-    """Counts the client's calls by operation, and sums what its Queries examined."""
-
-    def __init__(self, client: DynamoDBClient) -> None:
-        self.ops: Counter[str] = Counter()
-        self.scanned = 0
-        client.meta.events.register("provide-client-params.dynamodb", self._before)
-        client.meta.events.register("after-call.dynamodb.Query", self._after_query)
-
-    def _before(self, model: Any, **_: Any) -> None:
-        self.ops[model.name] += 1
-
-    def _after_query(self, parsed: dict[str, Any], **_: Any) -> None:
-        self.scanned += parsed.get("ScannedCount", 0)
-
-
-@pytest.fixture
-def own_client(dynamodb_endpoint: str, fake_aws: None) -> DynamoDBClient:
-    return create_client(REGION, dynamodb_endpoint)
 
 
 def repo_on(table: str, client: DynamoDBClient, **options: Any) -> DynamoRepo:
@@ -165,7 +143,7 @@ def test_todays_aging_examines_the_open_invoices_only(
 ) -> None:
     repo = repo_on(dynamodb_table, own_client)
     fill_history(repo, paid=300, open_=40)
-    meter = Meter(own_client)
+    meter = Calls(own_client)
 
     assert len(repo.open_invoices_as_of(D)) == 40
 
@@ -179,7 +157,7 @@ def test_a_past_day_adds_only_the_invoices_settled_after_it(
     repo = repo_on(dynamodb_table, own_client)
     fill_history(repo, paid=300, open_=40)
     settled_after = sum(1 for n in range(300) if -(n % 200) - 1 > -10)  # paid within 9 days
-    meter = Meter(own_client)
+    meter = Calls(own_client)
 
     found = repo.open_invoices_as_of(D - timedelta(days=10))
 
@@ -192,7 +170,7 @@ def test_a_customers_invoices_are_read_from_its_own_partition(
 ) -> None:
     repo = repo_on(dynamodb_table, own_client)
     repo.put_invoice_records(rec(f"X-{n:03d}", customer=f"C{n % 10}") for n in range(200))
-    meter = Meter(own_client)
+    meter = Calls(own_client)
 
     page = repo.list_invoices(customer_id="C3", limit=100)
 
@@ -205,7 +183,7 @@ def test_a_page_examines_one_item_more_than_it_returns(
 ) -> None:
     repo = repo_on(dynamodb_table, own_client)
     fill_history(repo, paid=100, open_=40)
-    meter = Meter(own_client)
+    meter = Calls(own_client)
 
     page = repo.list_invoices(open_only=True, limit=10)
     repo.list_invoices(open_only=True, limit=10, after=page.next_token)
@@ -255,7 +233,7 @@ def test_unprocessed_keys_of_a_batch_read_are_read_again(
         }
 
     own_client.meta.events.register("after-call.dynamodb.BatchGetItem", hold_back_half_once)
-    meter = Meter(own_client)
+    meter = Calls(own_client)
 
     found = repo.get_invoice_records(f"INV-{n:03d}" for n in range(150))
 
@@ -284,7 +262,7 @@ def test_a_long_stream_is_written_in_chunks_keeping_the_first_issue_date_once(
 ) -> None:
     monkeypatch.setattr("finance_agent.infra.dynamo_ledger.WRITE_CHUNK", 10)
     repo = repo_on(dynamodb_table, own_client)
-    meter = Meter(own_client)
+    meter = Calls(own_client)
     dues = [-(n // 10) for n in range(30)] + [0] * 20  # chunks due 0, -1, -2, then 0, 0
 
     repo.put_invoice_records(rec(f"INV-{n:02d}", due=due) for n, due in enumerate(dues))

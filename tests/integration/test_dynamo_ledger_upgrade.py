@@ -19,7 +19,7 @@ from finance_agent.domain.errors import StoreError
 from finance_agent.domain.ledger.records import Customer
 from finance_agent.domain.models import ARAging
 from finance_agent.infra.dynamo_repo import DynamoRepo
-from finance_agent.infra.dynamo_table import create_client, ensure_table, table_definition
+from finance_agent.infra.dynamo_table import ensure_table, table_definition
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -53,9 +53,8 @@ def aging(customer_id: str, over_90: str = "0.00") -> ARAging:
 
 
 @pytest.fixture
-def client(dynamodb_endpoint: str, fake_aws: None) -> DynamoDBClient:
-    """A client of this test alone, so its hooks touch no other test."""
-    return create_client(REGION, dynamodb_endpoint)
+def client(own_client: DynamoDBClient) -> DynamoDBClient:
+    return own_client
 
 
 @pytest.fixture
