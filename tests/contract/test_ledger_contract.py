@@ -222,6 +222,9 @@ def test_the_first_issue_date_is_the_earliest_written(repo: LedgerRepository) ->
     repo.put_invoice_records([record("E", issued=day(-400), due=day(-370))])
     assert repo.first_issue_date() == day(-400)
 
+    repo.put_invoice_records([record("E", issued=day(-1))])  # corrected: kept, never later
+    assert repo.first_issue_date() == day(-400)
+
 
 @pytest.mark.parametrize("count", [0, 1])
 def test_writing_no_records_changes_nothing(repo: LedgerRepository, count: int) -> None:

@@ -44,6 +44,8 @@ def upgrade(conn: sqlite3.Connection, today: date) -> None:
     same old file at once, one upgrades it and the other finds it done. A file from a
     newer finance-agent is refused rather than misread.
     """
+    if schema_version(conn) == SCHEMA_VERSION:
+        return  # the usual case: no write lock taken on open
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = schema_version(conn)

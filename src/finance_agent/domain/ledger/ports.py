@@ -77,5 +77,9 @@ class LedgerRepository(Protocol):
         ...
 
     def first_issue_date(self) -> date | None:
-        """The earliest issue date of any invoice, None when the ledger is empty."""
+        """The earliest issue date of any invoice, None when the ledger is empty.
+
+        Kept as invoices are written (the earliest ever written): an invoice rewritten with
+        a later issue date leaves it earlier, never later.
+        """
         ...
