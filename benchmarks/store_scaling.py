@@ -1,4 +1,5 @@
-"""How many items DynamoDB examines per read as the action log grows 100x.
+"""How many items DynamoDB examines per read as the action log grows 100x, and what
+today's aging reads in a ledger of 100,000 invoices of which 2,000 are open.
 
 Starts its own moto server (DynamoDB's API over HTTP on loopback), fills one table with
 seed-like data (120 sales days, 50 customers) and 1k, then 10k, then 100k actions, and
@@ -7,9 +8,11 @@ make (a botocore after-call hook on the benchmark's own client). Every read must
 the same number of items at every size. Prints a markdown table; exits 1 if a count grew.
 
 Time figures from moto are not meaningful (moto scans its own item list on every Query),
-so only item counts are reported.
+so only item counts are reported. The ledger part (``store_scaling_ledger.py``) also times
+the same reads on SQLite; it exits 1 if today's aging examines more than the open invoices.
 
     python benchmarks/store_scaling.py [--sizes 1000 10000 100000]
+        [--invoices 100000 --open 2000] [--only actions|ledger]
 """
 
 from __future__ import annotations
@@ -201,9 +204,21 @@ def table(results: dict[str, dict[int, Reading]], sizes: Sequence[int]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--open", type=int, default=2_000)
+    parser.add_argument("--only", choices=["actions", "ledger"])
     args = parser.parse_args(argv)
-    results, _ = run(args.sizes)
-    print(table(results, args.sizes))
+    failed = False
+    if args.only != "ledger":
+        failed |= not run_actions(args.sizes)
+    if args.only != "actions":
+        failed |= not run_ledger(args.invoices, args.open)
+    return 1 if failed else 0
+
+
+def run_actions(sizes: Sequence[int]) -> bool:
+    results, _ = run(sizes)
+    print(table(results, sizes))
     grew = [
         name
         for name, by_size in results.items()
@@ -211,8 +226,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if grew:
         print(f"\nNOT FLAT: {', '.join(grew)}", file=sys.stderr)
-        return 1
-    return 0
+    return not grew
+
+
+def run_ledger(total: int, open_count: int) -> bool:
+    os.environ.update(FAKE_AWS_ENV)
+    import store_scaling_ledger as ledger
+
+    result = ledger.run(total, open_count)
+    print()
+    print(ledger.table(result, total, open_count))
+    today = result.dynamodb["open_invoices_as_of(today)"]
+    if today.scanned > open_count:
+        print(f"\nTODAY'S AGING EXAMINED {today.scanned} ITEMS", file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":

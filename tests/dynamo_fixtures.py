@@ -14,9 +14,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -138,6 +139,29 @@ def dynamodb_table(dynamodb_client: DynamoDBClient, fake_aws: None) -> Iterator[
         yield name
     finally:
         dynamodb_client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def own_client(dynamodb_endpoint: str, fake_aws: None) -> DynamoDBClient:
+    """A client of this test alone, so its hooks touch no other test."""
+    return create_client(REGION, dynamodb_endpoint)
+
+
+class Calls:
+    """Counts the client's calls by operation name, and sums Query ScannedCount."""
+
+    def __init__(self, client: DynamoDBClient) -> None:
+        self.ops: Counter[str] = Counter()
+        self.scanned = 0
+        # Not before-call: a handler that answers a before-call event stops the others.
+        client.meta.events.register("provide-client-params.dynamodb", self._before)
+        client.meta.events.register("after-call.dynamodb.Query", self._after_query)
+
+    def _before(self, model: Any, **_: Any) -> None:
+        self.ops[model.name] += 1
+
+    def _after_query(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.scanned += parsed.get("ScannedCount", 0)
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Every function's permissions, read from its role: what it needs and nothing wider.
 
-Read routes may only GetItem and Query (the table and gsi1); the reminder route may also
-write actions and Idempotency-Key records; the chat may write those and its history and
-call the configured Bedrock agent or model. No wildcard action, no wildcard resource on the
-table, no Scan anywhere.
+Read routes may only GetItem, BatchGetItem and Query (the table and its indexes); the
+reminder route may also write actions and Idempotency-Key records; the chat may write those
+and its history and call the configured Bedrock agent or model. No wildcard action, no
+wildcard resource on the table, no Scan anywhere.
 """
 
 from __future__ import annotations
@@ -16,13 +16,19 @@ from typing import Any
 import pytest
 
 from finance_agent.infra import dynamo
+from finance_agent.infra.dynamo import table as dynamo_table
 from finance_agent.routes import ROUTES
 
 from .cfn import as_list, branches, functions, load_template
 
 TEMPLATE = load_template()
 TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
-INDEX_ARN = {"Fn::Sub": "${Table.Arn}/index/gsi1"}
+# Every function reads invoices (aging, KPIs, reminders, the chat, the action group), so
+# each may query every index of the table: no more, no fewer.
+INDEX_ARNS = tuple(
+    {"Fn::Sub": f"${{Table.Arn}}/index/{index['IndexName']}"}
+    for index in dynamo_table.GLOBAL_SECONDARY_INDEXES
+)
 READS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"}
 ITEM_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 # Partition-key prefixes each kind of function may write (the *_pk functions in infra/dynamo/).
@@ -106,7 +112,7 @@ def test_no_function_may_use_a_wildcard_action_or_scan(kind: str) -> None:
 def test_table_permissions_name_the_table_or_its_index_never_a_wildcard(kind: str) -> None:
     for statement in _statements(_role(FUNCTIONS[kind])):
         if any(action.startswith("dynamodb:") for action in statement.actions):
-            assert all(r in (TABLE_ARN, INDEX_ARN) for r in statement.resources), statement.raw
+            assert all(r in (TABLE_ARN, *INDEX_ARNS) for r in statement.resources), statement.raw
         else:
             assert not any(_is_table(r) for r in statement.resources), statement.raw
 
@@ -121,7 +127,7 @@ def test_each_function_has_only_the_table_access_its_work_needs(kind: str) -> No
             granted.add(action)
             if action in READS:
                 if action == "dynamodb:Query":
-                    assert statement.resources == (INDEX_ARN,), "queries go through gsi1"
+                    assert statement.resources == INDEX_ARNS, "queries go through the indexes"
                 continue
             assert action in ITEM_WRITES, f"{kind} may not {action}"
             assert kind in WRITES_ALLOWED, f"{kind} is read-only but may {action}"
@@ -129,7 +135,8 @@ def test_each_function_has_only_the_table_access_its_work_needs(kind: str) -> No
             prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
             assert set(prefixes) <= WRITES_ALLOWED[kind], statement.raw
             assert set(statement.condition) == {"ForAllValues:StringLike"}
-    assert {"dynamodb:GetItem", "dynamodb:Query"} <= granted  # every function reads
+    # Every function reads, the ledger's records by key in batches too.
+    assert {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"} <= granted
     if kind in WRITES_ALLOWED:
         assert granted >= ITEM_WRITES  # actions and the Idempotency-Key records
 
@@ -227,7 +234,9 @@ def test_read_only_functions_cannot_read_chats_or_stored_responses() -> None:
     assert read_only
     for kind in read_only:
         for statement in _statements(_role(FUNCTIONS[kind])):
-            if "dynamodb:GetItem" not in statement.actions:
+            if not {"dynamodb:GetItem", "dynamodb:BatchGetItem"} & set(statement.actions):
                 continue
             prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
             assert not {"CHAT#*", "IDEMP#*", "*"} & set(prefixes), f"{kind}: {statement.raw}"
+            # ... and can read the ledger the aging and KPIs come from.
+            assert {"CUSTOMER#*", "INVOICE#*", "LEDGER#*"} <= set(prefixes), kind

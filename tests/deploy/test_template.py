@@ -263,12 +263,43 @@ def test_outputs_give_the_api_url_and_the_table_name(template: dict[str, Any]) -
 # -- the table -------------------------------------------------------------------------------------
 
 
+def _with(value: Any, conditions: dict[str, bool]) -> Any:
+    """``value`` as CloudFormation resolves it when ``conditions`` hold as given."""
+    if isinstance(value, dict) and set(value) == {"Fn::If"}:
+        condition, when_true, when_false = value["Fn::If"]
+        return _with(when_true if conditions[condition] else when_false, conditions)
+    if isinstance(value, list):
+        resolved = (_with(item, conditions) for item in value)
+        return [item for item in resolved if item != {"Ref": "AWS::NoValue"}]
+    if isinstance(value, dict):
+        return {key: _with(item, conditions) for key, item in value.items()}
+    return value
+
+
 def test_the_table_is_the_one_init_table_creates(template: dict[str, Any]) -> None:
     (table,) = resources(template, "AWS::DynamoDB::Table").values()
-    props = table["Properties"]
+    props = _with(table["Properties"], {"HasGsi3": True, "ProtectTable": True})
     expected = dynamo_table.table_definition("unused")
     del expected["TableName"]
     assert {key: props[key] for key in expected} == expected
+    assert parameter_default(template, {"Ref": "LedgerIndexes"}) == "gsi2-and-gsi3"
+    assert template["Conditions"]["HasGsi3"] == {
+        "Fn::Equals": [{"Ref": "LedgerIndexes"}, "gsi2-and-gsi3"]
+    }
+
+
+def test_the_first_of_two_updates_of_an_older_stack_adds_gsi2_alone(
+    template: dict[str, Any],
+) -> None:
+    (table,) = resources(template, "AWS::DynamoDB::Table").values()
+    props = _with(table["Properties"], {"HasGsi3": False, "ProtectTable": True})
+    expected = dynamo_table.table_definition("unused")
+    names = [index["IndexName"] for index in props["GlobalSecondaryIndexes"]]
+    assert names == ["gsi1", "gsi2"]  # one index more than the release before the ledger
+    assert props["GlobalSecondaryIndexes"] == expected["GlobalSecondaryIndexes"][:2]
+    assert props["AttributeDefinitions"] == [
+        a for a in expected["AttributeDefinitions"] if not a["AttributeName"].startswith("gsi3")
+    ]
     assert props["TimeToLiveSpecification"] == {
         "AttributeName": dynamo_table.TTL_ATTRIBUTE,
         "Enabled": True,

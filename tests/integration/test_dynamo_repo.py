@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
+from dynamo_fixtures import Calls
 from finance_agent.domain.errors import ConflictError, StoreError, ValidationError
 from finance_agent.domain.models import ARAging, IdempotencyRecord, SalesDay
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
@@ -35,29 +36,6 @@ if TYPE_CHECKING:
 REGION = "us-east-1"
 JAN_1 = date(2024, 1, 1)
 T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
-
-
-class Calls:
-    """Counts the client's calls by operation name, and sums Query ScannedCount."""
-
-    def __init__(self, client: DynamoDBClient) -> None:
-        self.ops: Counter[str] = Counter()
-        self.scanned = 0
-        # Not before-call: a handler that answers a before-call event stops the others.
-        client.meta.events.register("provide-client-params.dynamodb", self._before)
-        client.meta.events.register("after-call.dynamodb.Query", self._after_query)
-
-    def _before(self, model: Any, **_: Any) -> None:
-        self.ops[model.name] += 1
-
-    def _after_query(self, parsed: dict[str, Any], **_: Any) -> None:
-        self.scanned += parsed.get("ScannedCount", 0)
-
-
-@pytest.fixture
-def own_client(dynamodb_endpoint: str, fake_aws: None) -> DynamoDBClient:
-    """A client of this test alone, so its hooks touch no other test."""
-    return create_client(REGION, dynamodb_endpoint)
 
 
 def repo_on(table: str, client: DynamoDBClient, **options: Any) -> DynamoRepo:
@@ -500,9 +478,12 @@ def test_ensure_table_creates_once_and_is_safe_to_run_again(
         assert sorted(table["AttributeDefinitions"], key=str) == sorted(
             expected["AttributeDefinitions"], key=str
         )
-        (index,) = table["GlobalSecondaryIndexes"]
-        assert index["IndexName"] == GSI1_NAME
-        assert index["Projection"] == {"ProjectionType": "ALL"}
+        indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+        assert sorted(indexes) == [GSI1_NAME, "gsi2", "gsi3"]
+        for wanted in expected["GlobalSecondaryIndexes"]:
+            index = indexes[wanted["IndexName"]]
+            assert index["KeySchema"] == wanted["KeySchema"]
+            assert index["Projection"] == {"ProjectionType": "ALL"}
         assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
         assert table["TableStatus"] == "ACTIVE"
         ttl = dynamodb_client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]

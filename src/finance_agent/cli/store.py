@@ -19,7 +19,9 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 
 
 def _cmd_init_table(_: argparse.Namespace) -> None:
+    from finance_agent.infra.dynamo.repo import DynamoRepo
     from finance_agent.infra.dynamo.table import create_client, ensure_table
+    from finance_agent.shared.clock import today
 
     settings = get_settings()
     client = create_client(
@@ -28,6 +30,11 @@ def _cmd_init_table(_: argparse.Namespace) -> None:
     created = ensure_table(client, settings.table_name)
     state = "created" if created else "already exists"
     write(f"DynamoDB table {settings.table_name} {state} and is active.")
+    # A table made before the ledger: its AR aging becomes opening invoices, once.
+    repo = DynamoRepo(settings.table_name, settings.aws_region, client=client)
+    converted = repo.convert_ar_aging(today())
+    if converted:
+        write(f"Converted the AR aging of {converted} customers into opening invoices.")
 
 
 def add_commands(sub: argparse._SubParsersAction[FlagParser]) -> None:

@@ -133,27 +133,37 @@ class TableCalls:
         """Upsert in batches of 25; unprocessed items are resent with exponential backoff."""
         # The last write of a key wins, and a batch may not hold one key twice.
         unique = list({item["pk"]["S"]: item for item in new_items}.values())
+
+        def send(requests: list[Any]) -> list[Any]:
+            response = self._call(
+                "BatchWriteItem",
+                self.client.batch_write_item,
+                RequestItems={self.table_name: requests},
+            )
+            return list(response.get("UnprocessedItems", {}).get(self.table_name, []))
+
         for offset in range(0, len(unique), BATCH_SIZE):
-            requests: list[Any] = [
-                {"PutRequest": {"Item": item}} for item in unique[offset : offset + BATCH_SIZE]
-            ]
-            for attempt in range(self._max_batch_attempts):
-                if attempt:
-                    cap = self._backoff_seconds * 2**attempt
-                    time.sleep(random.uniform(0, cap))  # noqa: S311 - jitter, not a secret
-                response = self._call(
-                    "BatchWriteItem",
-                    self.client.batch_write_item,
-                    RequestItems={self.table_name: requests},
-                )
-                requests = list(response.get("UnprocessedItems", {}).get(self.table_name, []))
-                if not requests:
-                    break
-            else:
-                logger.bind(table=self.table_name, unprocessed=len(requests)).error(
-                    "batch write gave up"
-                )
-                raise StoreUnavailableError(
-                    f"DynamoDB BatchWriteItem left {len(requests)} items unprocessed "
-                    f"after {self._max_batch_attempts} attempts"
-                )
+            batch = unique[offset : offset + BATCH_SIZE]
+            self._until_processed(
+                "BatchWriteItem", send, [{"PutRequest": {"Item": i}} for i in batch]
+            )
+
+    def _until_processed(
+        self, operation: str, send: Callable[[list[Any]], list[Any]], pending: list[Any]
+    ) -> None:
+        """``send(pending)`` again with what it left unprocessed, backing off exponentially
+        with jitter, until nothing is left; ``StoreUnavailableError`` after the attempts."""
+        for attempt in range(self._max_batch_attempts):
+            if attempt:
+                cap = self._backoff_seconds * 2**attempt
+                time.sleep(random.uniform(0, cap))  # noqa: S311 - jitter, not a secret
+            pending = send(pending)
+            if not pending:
+                return
+        logger.bind(table=self.table_name, operation=operation, unprocessed=len(pending)).error(
+            "batch call gave up"
+        )
+        raise StoreUnavailableError(
+            f"DynamoDB {operation} left {len(pending)} unprocessed "
+            f"after {self._max_batch_attempts} attempts"
+        )

@@ -2,7 +2,10 @@
 deployment template's tests compare against it.
 
 Single table: ``pk`` is the only key of the base table; listed items also carry the
-``gsi1`` keys (see DESIGN.md, "Data model"). Idempotency records expire via ``expires_at``.
+``gsi1`` keys (see DESIGN.md, "Data model"), invoices also the ``gsi2`` (open by due date,
+settled by date) and ``gsi3`` (a customer's) keys. Idempotency records expire via
+``expires_at``. A table made before the ledger (``gsi1`` only) gets ``gsi2`` and ``gsi3``
+added by ``ensure_table``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from finance_agent.domain.errors import StoreError
+from finance_agent.infra.dynamo.indexes import add_indexes
 from finance_agent.shared.log import logger
 
 if TYPE_CHECKING:
@@ -21,6 +25,8 @@ PARTITION_KEY: Final = "pk"
 GSI1_NAME: Final = "gsi1"
 GSI1_PARTITION_KEY: Final = "gsi1pk"
 GSI1_SORT_KEY: Final = "gsi1sk"
+GSI2_NAME: Final = "gsi2"  # sparse: invoices only, open ones by due date, settled by date
+GSI3_NAME: Final = "gsi3"  # sparse: invoices only, by customer then due date
 TTL_ATTRIBUTE: Final = "expires_at"
 BILLING_MODE: Final = "PAY_PER_REQUEST"
 
@@ -31,17 +37,25 @@ ATTRIBUTE_DEFINITIONS: Final[tuple[dict[str, str], ...]] = (
     {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
     {"AttributeName": GSI1_PARTITION_KEY, "AttributeType": "S"},
     {"AttributeName": GSI1_SORT_KEY, "AttributeType": "S"},
+    {"AttributeName": "gsi2pk", "AttributeType": "S"},
+    {"AttributeName": "gsi2sk", "AttributeType": "S"},
+    {"AttributeName": "gsi3pk", "AttributeType": "S"},
+    {"AttributeName": "gsi3sk", "AttributeType": "S"},
 )
-GLOBAL_SECONDARY_INDEXES: Final[tuple[dict[str, Any], ...]] = (
-    {
-        "IndexName": GSI1_NAME,
+
+
+def _index(name: str) -> dict[str, Any]:
+    return {
+        "IndexName": name,
         "KeySchema": [
-            {"AttributeName": GSI1_PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": GSI1_SORT_KEY, "KeyType": "RANGE"},
+            {"AttributeName": f"{name}pk", "KeyType": "HASH"},
+            {"AttributeName": f"{name}sk", "KeyType": "RANGE"},
         ],
         "Projection": {"ProjectionType": "ALL"},
-    },
-)
+    }
+
+
+GLOBAL_SECONDARY_INDEXES: Final = (_index(GSI1_NAME), _index(GSI2_NAME), _index(GSI3_NAME))
 
 # Retries with botocore's standard mode (exponential backoff with jitter on throttling and
 # transient errors). Worst case 3 x (2 s + 5 s) plus backoff stays under API Gateway's 29 s,
@@ -80,8 +94,10 @@ def ensure_table(client: DynamoDBClient, table_name: str) -> bool:
     """Create the table unless it exists, wait until it is ACTIVE, enable TTL.
 
     Returns whether this call created it. Safe to run twice, or by two processes at once.
-    SDK failures (no credentials, no permission, timeout) raise ``StoreError``, and so does
-    an existing table whose keys or ``gsi1`` index differ from the definition above.
+    A table made by an older release (``gsi1`` only) gets the indexes it lacks, one at a
+    time (``indexes.py``). SDK failures (no credentials, no permission, timeout)
+    raise ``StoreError``, and so does an existing table whose keys or indexes differ from
+    the definition above.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -90,7 +106,8 @@ def ensure_table(client: DynamoDBClient, table_name: str) -> bool:
         # Real tables take seconds to become ACTIVE (allowed 5 minutes); local ones are instant.
         waiter = client.get_waiter("table_exists")
         waiter.wait(TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 150})
-        _check_schema(client, table_name)  # before TTL: never change a table not ours
+        missing = _check_schema(client, table_name)  # before any change: never one not ours
+        add_indexes(client, table_name, missing, _DEFINED_TYPES)
         _enable_ttl(client, table_name)
     except (BotoCoreError, ClientError) as exc:
         raise StoreError(f"could not create DynamoDB table {table_name}: {exc}") from exc
@@ -111,30 +128,44 @@ def _create_if_missing(client: DynamoDBClient, table_name: str) -> bool:
     return True
 
 
-def _check_schema(client: DynamoDBClient, table_name: str) -> None:
+def _check_schema(client: DynamoDBClient, table_name: str) -> list[dict[str, Any]]:
     """Raise ``StoreError`` unless the table's key schema and its ``gsi1`` (keys, types,
     all attributes projected) are the definition's: with any other, every read and write
-    would fail or find nothing, far from the cause. Other indexes are left alone."""
+    would fail or find nothing, far from the cause. ``gsi2`` and ``gsi3`` must be the
+    definition's too when present; returns those absent (a table made before the ledger),
+    which ``ensure_table`` adds. Other indexes are left alone."""
     table = client.describe_table(TableName=table_name)["Table"]
     types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
-    indexes = table.get("GlobalSecondaryIndexes", [])
-    index = next((i for i in indexes if i.get("IndexName") == GSI1_NAME), None)
+    indexes = {i["IndexName"]: i for i in table.get("GlobalSecondaryIndexes", [])}
     keys = _describe_keys(table.get("KeySchema", []), types)
-    found = f"key schema {keys}"
-    if index is None:
-        found += f" and no index {GSI1_NAME}"
-    else:
-        projection = index.get("Projection", {}).get("ProjectionType", "?")
-        found += f" and index {GSI1_NAME} on {_describe_keys(index['KeySchema'], types)}"
-        found += f" projecting {projection}"
-    if found == _EXPECTED:
-        return
-    raise StoreError(
-        f"DynamoDB table {table_name} exists with {found}; finance-agent needs"
-        f" {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} as its only key and index"
-        f" {GSI1_NAME} on {_describe_keys(_GSI1['KeySchema'], _DEFINED_TYPES)} projecting ALL:"
-        " set TABLE_NAME to another table, or delete this one and run init-table again"
+    found = f"key schema {keys} and " + (
+        _describe_index(indexes[GSI1_NAME], types)
+        if GSI1_NAME in indexes
+        else f"no index {GSI1_NAME}"
     )
+    if found != _EXPECTED:
+        raise StoreError(
+            f"DynamoDB table {table_name} exists with {found}; finance-agent needs"
+            f" {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} as its only key and"
+            f" {_describe_index(_GSI1, _DEFINED_TYPES)}: {_ELSEWHERE}"
+        )
+    missing = []
+    for wanted in GLOBAL_SECONDARY_INDEXES[1:]:
+        index = indexes.get(wanted["IndexName"])
+        if index is None:
+            missing.append(copy.deepcopy(wanted))
+        elif (have := _describe_index(index, types)) != _describe_index(wanted, _DEFINED_TYPES):
+            raise StoreError(
+                f"DynamoDB table {table_name} has {have}; finance-agent needs"
+                f" {_describe_index(wanted, _DEFINED_TYPES)}: {_ELSEWHERE}"
+            )
+    return missing
+
+
+def _describe_index(index: Mapping[str, Any], types: Mapping[str, str]) -> str:
+    projection = index.get("Projection", {}).get("ProjectionType", "?")
+    keys = _describe_keys(index["KeySchema"], types)
+    return f"index {index['IndexName']} on {keys} projecting {projection}"
 
 
 def _describe_keys(keys: Iterable[Mapping[str, object]], types: Mapping[str, str]) -> str:
@@ -148,11 +179,12 @@ def _describe_keys(keys: Iterable[Mapping[str, object]], types: Mapping[str, str
 
 
 _DEFINED_TYPES: Final = {a["AttributeName"]: a["AttributeType"] for a in ATTRIBUTE_DEFINITIONS}
-(_GSI1,) = GLOBAL_SECONDARY_INDEXES
+_GSI1: Final = GLOBAL_SECONDARY_INDEXES[0]
 _EXPECTED: Final = (
-    f"key schema {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} and index {GSI1_NAME} on"
-    f" {_describe_keys(_GSI1['KeySchema'], _DEFINED_TYPES)} projecting ALL"
+    f"key schema {_describe_keys(KEY_SCHEMA, _DEFINED_TYPES)} and"
+    f" {_describe_index(_GSI1, _DEFINED_TYPES)}"
 )
+_ELSEWHERE: Final = "set TABLE_NAME to another table, or delete this one and run init-table again"
 
 
 def _enable_ttl(client: DynamoDBClient, table_name: str) -> None:

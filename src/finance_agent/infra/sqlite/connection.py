@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from finance_agent.domain.errors import StoreError, StoreUnavailableError
+from finance_agent.infra.sqlite.migrations import upgrade
 from finance_agent.infra.sqlite.schema import create_schema
+from finance_agent.shared import clock
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # DynamoDB deletes expired records by TTL; here a write deletes them, at most this often.
@@ -37,6 +39,7 @@ class SqliteFile:
                 # WAL lets readers run while a writer commits; the mode is stored in the file.
                 conn.execute("PRAGMA journal_mode=WAL")
                 create_schema(conn)
+                upgrade(conn, clock.today())  # a file from an older release, or a new one
         except StoreError:
             self.close()  # a failed open leaves no connection behind
             raise

@@ -12,11 +12,15 @@ from finance_agent.infra.sqlite.actions import ActionRecords
 from finance_agent.infra.sqlite.chat import ChatHistory
 from finance_agent.infra.sqlite.figures import FigureRecords
 from finance_agent.infra.sqlite.idempotency import IdempotencyRecords
+from finance_agent.infra.sqlite.ledger import SqliteLedger
 from finance_agent.infra.sqlite.receivables import ReceivableRecords
 
 
-class SqliteRepo(FigureRecords, ReceivableRecords, ActionRecords, IdempotencyRecords, ChatHistory):
-    """FinanceRepository on a local SQLite file; safe to share between threads.
+class SqliteRepo(
+    FigureRecords, ReceivableRecords, ActionRecords, IdempotencyRecords, ChatHistory, SqliteLedger
+):
+    """FinanceRepository and LedgerRepository on a local SQLite file; safe to share between
+    threads.
 
     Opened (and its schema made) by ``SqliteFile`` in ``connection.py``.
     """
