@@ -6,7 +6,6 @@ I/O and per-file validation only; what a file means for the stored ledger is the
 
 from __future__ import annotations
 
-from finance_agent.domain.ledger.import_files import LedgerFile
 from finance_agent.domain.models.import_report import ImportKind
 from finance_agent.imports.invoice_csv import InvoiceCsv
 from finance_agent.imports.options import CsvOptions, parse_column_map
@@ -14,12 +13,15 @@ from finance_agent.imports.payment_csv import PaymentCsv
 from finance_agent.imports.reader import Source
 from finance_agent.imports.sales_csv import SalesCsv
 
-__all__ = ["CsvOptions", "ImportKind", "open_books", "parse_column_map"]
+__all__ = ["CsvFile", "CsvOptions", "ImportKind", "open_books", "parse_column_map"]
+
+# Each is a domain ``LedgerFile`` of its kind, and a context manager.
+CsvFile = InvoiceCsv | PaymentCsv | SalesCsv
 
 
 def open_books(
     kind: ImportKind | str, source: Source, options: CsvOptions, name: str | None = None
-) -> LedgerFile:
+) -> CsvFile:
     """The books file ``source`` (a path or a binary stream) read as ``kind``.
 
     Close it when done (it is a context manager): it owns a scratch file on disk.

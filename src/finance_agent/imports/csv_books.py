@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from finance_agent.domain.ledger.import_files import Progress, no_progress
 from finance_agent.domain.ledger.problems import ProblemLog
@@ -127,7 +127,7 @@ class CsvBooks:
         self._close_scratch()
         self._file.close()
 
-    def __enter__(self) -> CsvBooks:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -40,6 +40,7 @@ class OpenedFile:
         if not source.seekable():
             spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
             shutil.copyfileobj(source, spool)
+            spool.seek(0)
             source = self._own(spool)
         self.stream = source
         start = source.tell()

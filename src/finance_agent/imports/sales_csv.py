@@ -22,7 +22,7 @@ from finance_agent.imports import cells
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 from finance_agent.imports.scratch import chunks
 
-_BY_DAY = "SELECT row, day, revenue, cogs FROM lines ORDER BY day, row"
+_BY_DAY = "SELECT row, date, revenue, cogs FROM lines ORDER BY date, row"
 _BOUND_CENTS = int(MONEY_BOUND * 100)
 # A day's figures: (last row, day, revenue cents, cogs cents).
 _Day = tuple[int, str, int, int]
@@ -30,8 +30,8 @@ _Day = tuple[int, str, int, int]
 
 class SalesCsv(CsvBooks):
     kind: ClassVar[Literal[ImportKind.SALES]] = ImportKind.SALES
-    FIELDS = ("day", "revenue", "cogs")
-    INDEXES = "CREATE INDEX by_day ON lines (day);"
+    FIELDS = ("date", "revenue", "cogs")
+    INDEXES = "CREATE INDEX by_day ON lines (date);"
 
     @property
     def has_cogs(self) -> bool:
@@ -52,7 +52,7 @@ class SalesCsv(CsvBooks):
         if not self.options.aggregate:
             self._duplicates(
                 problems,
-                ["day"],
+                ["date"],
                 "must be unique: row {first} has the same day (or use --aggregate)",
             )
             return
