@@ -32,7 +32,9 @@ class MemoryLedger(LedgerRepository):
 
     def put_customers(self, customers: Iterable[Customer]) -> None:
         for customer in customers:
-            self.customers[customer.customer_id] = customer
+            # Kept as a store keeps it: read back through the model's validation, so a
+            # record that breaks its own rules fails here as it would on a real store.
+            self.customers[customer.customer_id] = Customer.model_validate(customer.model_dump())
             self.writes["customers"] += 1
 
     def get_customers(self, customer_ids: Iterable[str]) -> dict[str, Customer]:
@@ -43,7 +45,7 @@ class MemoryLedger(LedgerRepository):
 
     def put_invoice_records(self, records: Iterable[InvoiceRecord]) -> None:
         for record in records:
-            self.records[record.invoice_id] = record
+            self.records[record.invoice_id] = InvoiceRecord.model_validate(record.model_dump())
             self.writes["invoices"] += 1
 
     def get_invoice_records(self, invoice_ids: Iterable[str]) -> dict[str, InvoiceRecord]:

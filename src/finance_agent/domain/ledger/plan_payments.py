@@ -62,7 +62,8 @@ def _settle(
     if not (fits and changed):
         return None
     settlements = sorted(merged.values(), key=lambda s: (s.settled_on, s.settlement_id))
-    return InvoiceRecord(invoice=invoice, settlements=tuple(settlements))
+    # Unvalidated: its rules (settlements against it, not above it) were checked above.
+    return InvoiceRecord.model_construct(invoice=invoice, settlements=tuple(settlements))
 
 
 def plan_payments(

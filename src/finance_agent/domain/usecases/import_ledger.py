@@ -132,19 +132,21 @@ class ImportLedgerUC:
     ) -> Iterator[_Step]:
         done = 0
         total = None if file.kind is ImportKind.SALES else rows
-        for lines, write in self._plans(file, day, problems, tally):
+        for lines, write in self._plans(file, day, problems, tally, phase):
             done += lines
             yield lines, write
             progress(phase, done, total)
 
     def _plans(
-        self, file: LedgerFile, day: date, problems: ProblemLog, tally: Tally
+        self, file: LedgerFile, day: date, problems: ProblemLog, tally: Tally, phase: str
     ) -> Iterator[_Step]:
         ledger, size = self._ledger, self._size
         if file.kind is ImportKind.INVOICES:
             for customers in plan_customers(file, ledger, tally, size):
                 yield 0, _write(ledger.put_customers, customers)
-            for lines, records in plan_invoices(file, ledger, day, problems, tally, size):
+            checking = phase == "checking"
+            invoices = plan_invoices(file, ledger, day, problems, tally, size, build=not checking)
+            for lines, records in invoices:
                 yield lines, _write(ledger.put_invoice_records, records)
         elif file.kind is ImportKind.PAYMENTS:
             for lines, records in plan_payments(file, ledger, problems, tally, size):
