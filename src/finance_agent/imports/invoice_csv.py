@@ -8,11 +8,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, ClassVar, Literal
 
+import finance_agent.imports.cells as cells
 from finance_agent.domain.ledger.import_files import CustomerLine, InvoiceLine
 from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.ledger.records import Invoice
 from finance_agent.domain.models.import_report import ImportKind
-from finance_agent.imports import cells
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 from finance_agent.imports.scratch import chunks
 

@@ -8,12 +8,12 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, ClassVar, Literal
 
+import finance_agent.imports.cells as cells
 from finance_agent.domain.ledger.import_files import PaymentLine
 from finance_agent.domain.ledger.plan_invoices import IMPLIED_PREFIX
 from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.ledger.records import Settlement, SettlementKind
 from finance_agent.domain.models.import_report import ImportKind
-from finance_agent.imports import cells
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 
 

@@ -13,12 +13,12 @@ from functools import partial
 from itertools import groupby
 from typing import Any, ClassVar, Literal
 
+import finance_agent.imports.cells as cells
 from finance_agent.domain.ledger.import_files import SalesLine
 from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.models.import_report import ImportKind
 from finance_agent.domain.models.sales import SalesDay
 from finance_agent.domain.money import MONEY_BOUND, cents, from_cents
-from finance_agent.imports import cells
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 from finance_agent.imports.scratch import chunks
 

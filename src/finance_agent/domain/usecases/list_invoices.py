@@ -5,8 +5,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 from finance_agent.domain.errors import ValidationError
-from finance_agent.domain.ledger import invoice_cursor
-from finance_agent.domain.ledger.invoice_cursor import Cursor, Key, key_of
+from finance_agent.domain.ledger.invoice_cursor import TOKEN_RULE, Cursor, Key, decode, key_of
 from finance_agent.domain.ledger.invoice_view import has_status, invoice_view
 from finance_agent.domain.ledger.ports import MAX_INVOICE_PAGE, LedgerRepository
 from finance_agent.domain.ledger.records import InvoiceRecord
@@ -73,7 +72,7 @@ class ListInvoicesUC:
         next_token: str | None = None,
     ) -> InvoiceList:
         chosen = _check(customer_id, status, limit)
-        cursor = None if next_token is None else invoice_cursor.decode(next_token)
+        cursor = None if next_token is None else decode(next_token)
         if cursor is not None:
             as_of = self._same_query(cursor, customer_id, chosen, as_of)
         day = self._aging.as_of(as_of)
@@ -95,9 +94,9 @@ class ListInvoicesUC:
         cursor: Cursor, customer_id: str | None, status: InvoiceStatus, as_of: date | str | None
     ) -> date | str:
         if cursor.customer_id != customer_id or cursor.status != status.value:
-            raise ValidationError("next_token", invoice_cursor.TOKEN_RULE)
+            raise ValidationError("next_token", TOKEN_RULE)
         if as_of is not None and str(as_of) != cursor.as_of.isoformat():
-            raise ValidationError("next_token", invoice_cursor.TOKEN_RULE)
+            raise ValidationError("next_token", TOKEN_RULE)
         return cursor.as_of
 
     def _from_open(
