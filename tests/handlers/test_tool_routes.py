@@ -59,6 +59,7 @@ AGING_FIELDS = {
     "days_31_60",
     "days_61_90",
     "days_over_90",
+    "disputed",
     "total",
 }
 ACTION_FIELDS = {"action_id", "action", "payload", "performed_by", "created_at", "status"}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from finance_agent.domain.errors import ValidationError
@@ -26,6 +27,19 @@ def _owed_at_least(row: ARAging, min_days_overdue: int) -> Decimal:
     return sum((amount for _, amount in buckets[first:]), Decimal(0))
 
 
+def most_overdue_first(rows: Iterable[ARAging], min_days_overdue: int = 0) -> list[ARAging]:
+    """The rows owing something ``min_days_overdue`` days past due (all with 0), the most
+    overdue (over 60 days) first, then the largest total."""
+    if isinstance(min_days_overdue, bool) or not 0 <= min_days_overdue <= MAX_DAYS_OVERDUE:
+        raise ValidationError(
+            "min_days_overdue", f"must be an integer from 0 to {MAX_DAYS_OVERDUE}"
+        )
+    kept = [
+        row for row in rows if min_days_overdue == 0 or _owed_at_least(row, min_days_overdue) > 0
+    ]
+    return sorted(kept, key=lambda r: (-r.over_60, -r.total, r.customer_id))
+
+
 class ListOverdueCustomersUC:
     """Customers' receivables aging, the most overdue (over 60 days) first."""
 
@@ -33,13 +47,4 @@ class ListOverdueCustomersUC:
         self._repo = repo
 
     def execute(self, min_days_overdue: int = 0) -> list[ARAging]:
-        if isinstance(min_days_overdue, bool) or not 0 <= min_days_overdue <= MAX_DAYS_OVERDUE:
-            raise ValidationError(
-                "min_days_overdue", f"must be an integer from 0 to {MAX_DAYS_OVERDUE}"
-            )
-        rows = [
-            row
-            for row in self._repo.get_ar_aging()
-            if min_days_overdue == 0 or _owed_at_least(row, min_days_overdue) > 0
-        ]
-        return sorted(rows, key=lambda r: (-r.over_60, -r.total, r.customer_id))
+        return most_overdue_first(self._repo.get_ar_aging(), min_days_overdue)
