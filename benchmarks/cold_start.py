@@ -116,7 +116,7 @@ def prepare_table(url: str, today: date) -> str:
     ensure_table(client, TABLE)
     repo = DynamoRepo(TABLE, REGION, client=client)
     seed(repo, today=today, currency="USD")
-    customers = repo.get_ar_aging()
+    customers = repo.list_customers()
     if not customers:
         sys.exit("seeding wrote no customers")
     return customers[0].customer_id

@@ -104,6 +104,7 @@ def action_items(start: int, stop: int) -> Iterator[dict[str, Any]]:
 
 def seed_like(repo: Any) -> None:
     from finance_agent.domain.models import ARAging, SalesDay
+    from finance_agent.infra.ar_aging_conversion import opening_ledger
 
     repo.put_sales_days(
         SalesDay(
@@ -113,19 +114,25 @@ def seed_like(repo: Any) -> None:
         )
         for i in range(SALES_DAYS)
     )
-    repo.put_ar_aging(
-        ARAging(
-            customer_id=f"CUST{n:03d}",
-            customer_name=f"Customer {n}",
-            email=f"ap{n}@example.com",
-            current=Decimal("1000.00") + n,
-            days_1_30=Decimal("250.50"),
-            days_31_60=Decimal("120.25"),
-            days_61_90=Decimal("60.10"),
-            days_over_90=Decimal(n % 3) * Decimal("99.99"),
+    # Each customer's aging as its ledger: a customer and an open invoice per bucket.
+    opened = [
+        opening_ledger(
+            ARAging(
+                customer_id=f"CUST{n:03d}",
+                customer_name=f"Customer {n}",
+                email=f"ap{n}@example.com",
+                current=Decimal("1000.00") + n,
+                days_1_30=Decimal("250.50"),
+                days_31_60=Decimal("120.25"),
+                days_61_90=Decimal("60.10"),
+                days_over_90=Decimal(n % 3) * Decimal("99.99"),
+            ),
+            END,
         )
         for n in range(1, CUSTOMERS + 1)
-    )
+    ]
+    repo.put_customers(customer for customer, _ in opened)
+    repo.put_invoice_records(record for _, records in opened for record in records)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -142,7 +149,7 @@ def reads(repo: Any) -> dict[str, Callable[[], int]]:
         "list_agent_actions(50)": lambda: len(repo.list_agent_actions(50).items),
         "list_agent_actions(50) + next page": second_page,
         "get_sales_series(30)": lambda: len(repo.get_sales_series(30, end=END)),
-        "get_ar_aging()": lambda: len(repo.get_ar_aging()),
+        "open_invoices_as_of(today)": lambda: len(repo.open_invoices_as_of(END)),
         "latest_sales_date()": lambda: int(repo.latest_sales_date() is not None),
     }
 

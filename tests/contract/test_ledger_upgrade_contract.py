@@ -27,6 +27,7 @@ from finance_agent.infra.dynamo_repo import DynamoRepo
 from finance_agent.infra.dynamo_table import table_definition
 from finance_agent.infra.sqlite_repo import SqliteRepo
 from finance_agent.shared.settings import get_settings
+from legacy_aging import read_legacy_aging, write_legacy_aging
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -75,7 +76,7 @@ def sqlite_upgraded(tmp_path: Path, upgrade_day: date) -> Iterator[SqliteRepo]:
     path = tmp_path / "release.sqlite"
     shutil.copyfile(FIXTURE, path)
     repo = SqliteRepo(path)
-    assert repo.get_ar_aging() == RELEASE_AGING  # the file holds what this module says
+    assert read_legacy_aging(repo) == RELEASE_AGING  # the file holds what this module says
     yield repo
     repo.close()
 
@@ -92,7 +93,7 @@ def dynamodb_upgraded(
     dynamodb_client.create_table(**release_table(name))
     try:
         repo = DynamoRepo(name, REGION, client=dynamodb_client)
-        repo.put_ar_aging(RELEASE_AGING)
+        write_legacy_aging(repo, RELEASE_AGING)
         for variable, value in {
             "STORE": "dynamodb",
             "TABLE_NAME": name,
@@ -170,7 +171,7 @@ def test_each_non_zero_bucket_is_one_opening_invoice(upgraded: Any) -> None:
 
 
 def test_the_old_aging_records_stay_in_place(upgraded: Any) -> None:
-    assert upgraded.get_ar_aging() == RELEASE_AGING
+    assert read_legacy_aging(upgraded) == RELEASE_AGING
 
 
 def test_upgrading_again_changes_nothing(

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 import pytest
 
+from demo_ledger_fixtures import put_aging
 from finance_agent.domain.errors import ConflictError, ValidationError
+from finance_agent.domain.ledger.aging import customer_rows
 from finance_agent.domain.models import ARAging, KPIs, KPISnapshot, PeriodFigures, SalesDay
 from finance_agent.domain.ports import FinanceRepository
 
@@ -153,42 +155,24 @@ def test_money_round_trips_to_the_exact_cent(repo: FinanceRepository, amount: st
     assert str(stored.revenue) == str(Decimal(amount).quantize(Decimal("0.01")))
 
 
-# -- receivables --
+# -- receivables: the ledger's, in the same store --
 
 
-def test_ar_aging_round_trips_ordered_by_customer_id(repo: FinanceRepository) -> None:
+def test_receivables_are_the_ledgers_invoices_in_the_same_store(repo: FinanceRepository) -> None:
     rows = [aging("C-010"), aging("A-2", "0.01", "99999999.99"), aging("B-7", "1234.56")]
-    repo.put_ar_aging(rows)
+    put_aging(repo, rows, JAN_1)
 
-    stored = repo.get_ar_aging()
+    stored = customer_rows(repo.open_invoices_as_of(JAN_1), repo.get_customers(["A-2"]), JAN_1)
 
     assert [r.customer_id for r in stored] == ["A-2", "B-7", "C-010"]
-    assert stored == sorted(rows, key=lambda r: r.customer_id)
+    assert stored[0] == aging("A-2", "0.01", "99999999.99")
+    assert [r.total for r in stored] == [r.total for r in sorted(rows, key=lambda r: r.customer_id)]
     assert stored[0].total == Decimal("100000006.00")
 
 
-def test_an_empty_store_has_no_ar_aging(repo: FinanceRepository) -> None:
-    assert repo.get_ar_aging() == []
-
-
-def test_writing_a_customer_again_replaces_its_aging(repo: FinanceRepository) -> None:
-    repo.put_ar_aging([aging("C1", "10.00"), aging("C2")])
-    repo.put_ar_aging([aging("C1", "77.70", "5.05")])
-
-    assert repo.get_customer_aging("C1") == aging("C1", "77.70", "5.05")
-    assert [r.customer_id for r in repo.get_ar_aging()] == ["C1", "C2"]
-
-
-def test_one_customer_aging_is_read_by_id(repo: FinanceRepository) -> None:
-    repo.put_ar_aging([aging("C1"), aging("C2", "42.42")])
-
-    assert repo.get_customer_aging("C2") == aging("C2", "42.42")
-
-
-def test_an_unknown_customer_has_no_aging(repo: FinanceRepository) -> None:
-    repo.put_ar_aging([aging("C1")])
-
-    assert repo.get_customer_aging("NOPE") is None
+def test_an_empty_store_owes_nothing(repo: FinanceRepository) -> None:
+    assert repo.list_customers() == []
+    assert repo.open_invoices_as_of(JAN_1) == []
 
 
 # -- KPI records --

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from demo_ledger_fixtures import put_aging
 from finance_agent.adapters import action_group
 from finance_agent.adapters.action_group_size import MAX_ANSWER_BYTES, answer_size, fit
 from finance_agent.adapters.http.v2_events import call_route
@@ -39,18 +40,22 @@ def _large_store() -> None:
         )
         for back in range(365)
     )
-    repo.put_ar_aging(
-        ARAging(
-            customer_id=f"CUST{n:04d}",
-            customer_name=f"Customer number {n} of a long ledger",
-            email=f"ap@customer-{n}.example.com",
-            current=Decimal(100),
-            days_1_30=Decimal(200),
-            days_31_60=Decimal(0),
-            days_61_90=Decimal(n),
-            days_over_90=Decimal(0),
-        )
-        for n in range(1, CUSTOMERS + 1)
+    put_aging(
+        repo,
+        (
+            ARAging(
+                customer_id=f"CUST{n:04d}",
+                customer_name=f"Customer number {n} of a long ledger",
+                email=f"ap@customer-{n}.example.com",
+                current=Decimal(100),
+                days_1_30=Decimal(200),
+                days_31_60=Decimal(0),
+                days_61_90=Decimal(n),
+                days_over_90=Decimal(0),
+            )
+            for n in range(1, CUSTOMERS + 1)
+        ),
+        end,
     )
     for n in range(ACTIONS):
         repo.create_agent_action(

@@ -1,4 +1,5 @@
-"""CreateCollectionReminderUC and ListActionsUC over a real SQLite store."""
+"""CreateCollectionReminderUC and ListActionsUC over a real SQLite store, whose ledger says
+what each customer owes."""
 
 from __future__ import annotations
 
@@ -7,29 +8,25 @@ from datetime import date, timedelta
 import pytest
 
 from finance_agent.domain.errors import ConflictError, NotFoundError, ValidationError
-from finance_agent.domain.models import COLLECTION_REMINDER, ARAging
+from finance_agent.domain.models import COLLECTION_REMINDER
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
+from ledger_factory import customer, record
 
 TODAY = date(2026, 3, 31)
 
 
-def customer(customer_id: str, name: str, current: str, days_1_30: str, days_61_90: str) -> ARAging:
-    return ARAging(
-        customer_id=customer_id,
-        customer_name=name,
-        email=f"ap@{customer_id.lower()}.example.com",
-        current=current,
-        days_1_30=days_1_30,
-        days_31_60="0",
-        days_61_90=days_61_90,
-        days_over_90="0",
-    )
-
-
 @pytest.fixture
 def store(sqlite_repo: FinanceRepository) -> FinanceRepository:
-    sqlite_repo.put_ar_aging([customer("CUST001", "Acme Corp", "100.00", "50.00", "25.00")])
+    # CUST001 owes 25.00 75 days past due, 50.00 15 days past due and 100.00 due today.
+    sqlite_repo.put_customers([customer("CUST001", "Acme Corp", "ap@cust001.example.com")])
+    sqlite_repo.put_invoice_records(
+        [
+            record("INV-1", "CUST001", "2025-12-16", "2026-01-15", "25.00"),
+            record("INV-2", "CUST001", "2026-02-14", "2026-03-16", "50.00"),
+            record("INV-3", "CUST001", "2026-03-01", "2026-03-31", "100.00"),
+        ]
+    )
     return sqlite_repo
 
 
@@ -41,7 +38,7 @@ def test_a_reminder_is_recorded_with_who_and_what(store: FinanceRepository) -> N
     outcome = remind(store).execute(
         customer_id="CUST001",
         performed_by="ana@example.com",
-        invoice_id="INV123",
+        invoice_id="INV-2",
         remind_date="2026-04-20",
     )
     action = outcome.action
@@ -49,9 +46,9 @@ def test_a_reminder_is_recorded_with_who_and_what(store: FinanceRepository) -> N
     assert action.action == COLLECTION_REMINDER
     assert action.performed_by == "ana@example.com"
     assert action.payload["customer_id"] == "CUST001"
-    assert action.payload["invoice_id"] == "INV123"
+    assert action.payload["invoice_id"] == "INV-2"
     assert action.payload["remind_date"] == "2026-04-20"
-    assert action.payload["amount_past_due"] == "75.00"
+    assert action.payload["amount_past_due"] == "50.00"
     assert store.get_agent_action(action.action_id) == action
 
 
@@ -59,10 +56,12 @@ def test_remind_date_defaults_to_today(store: FinanceRepository) -> None:
     action = remind(store).execute(customer_id="CUST001", performed_by="ana@example.com").action
     assert action.payload["remind_date"] == TODAY.isoformat()
     assert action.payload["invoice_id"] is None
+    assert action.payload["amount_past_due"] == "75.00"  # all that is past due
 
 
 def test_a_customer_with_nothing_past_due_gets_no_reminder(store: FinanceRepository) -> None:
-    store.put_ar_aging([customer("CUST002", "Paid Up Ltd.", "900.00", "0", "0")])
+    store.put_customers([customer("CUST002", "Paid Up Ltd.")])
+    store.put_invoice_records([record("INV-9", "CUST002", "2026-03-20", "2026-04-19", "900.00")])
 
     with pytest.raises(ConflictError, match="CUST002 has nothing past due"):
         remind(store).execute(customer_id="CUST002", performed_by="ana@example.com")
@@ -142,10 +141,10 @@ def test_limit_outside_1_to_100_is_refused(store: FinanceRepository, limit: int)
 
 def test_the_same_reminder_is_recorded_once(store: FinanceRepository) -> None:
     first = remind(store).execute(
-        customer_id="CUST001", performed_by="ana@example.com", invoice_id="I1"
+        customer_id="CUST001", performed_by="ana@example.com", invoice_id="INV-1"
     )
     again = remind(store).execute(
-        customer_id="CUST001", performed_by="bob@example.com", invoice_id="I1"
+        customer_id="CUST001", performed_by="bob@example.com", invoice_id="INV-1"
     )
     assert first.created
     assert not again.created
@@ -156,10 +155,10 @@ def test_the_same_reminder_is_recorded_once(store: FinanceRepository) -> None:
 def test_another_invoice_or_date_is_another_reminder(store: FinanceRepository) -> None:
     base = {"customer_id": "CUST001", "performed_by": "ana@example.com"}
     ids = {
-        remind(store).execute(**base, invoice_id="I1").action_id,  # type: ignore[arg-type]
-        remind(store).execute(**base, invoice_id="I2").action_id,  # type: ignore[arg-type]
+        remind(store).execute(**base, invoice_id="INV-1").action_id,  # type: ignore[arg-type]
+        remind(store).execute(**base, invoice_id="INV-2").action_id,  # type: ignore[arg-type]
         remind(store)
-        .execute(**base, invoice_id="I1", remind_date=TODAY + timedelta(days=1))
+        .execute(**base, invoice_id="INV-1", remind_date=TODAY + timedelta(days=1))
         .action_id,  # type: ignore[arg-type]
     }
     assert len(ids) == 3

@@ -9,6 +9,7 @@ import pytest
 
 from finance_agent.bootstrap import get_repo
 from finance_agent.cli import main
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 
 TODAY = date(2026, 3, 31)
 
@@ -30,7 +31,7 @@ def refused(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
 
 def remind(*flags: str) -> list[str]:
     # A customer who owes something past due, so a valid reminder is recorded.
-    debtor = next(c for c in get_repo().get_ar_aging() if c.past_due > 0)
+    debtor = AgingAsOfUC(get_repo()).execute(min_days_overdue=1).customers[0]
     return ["remind", "--customer-id", debtor.customer_id, *flags]
 
 

@@ -17,6 +17,7 @@ from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.infra.dynamo_repo import DynamoRepo
+from legacy_aging import write_legacy_aging
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -73,6 +74,13 @@ def put_raw(client: DynamoDBClient, repo: DynamoRepo, *raw: dict[str, Any]) -> N
         client.put_item(TableName=repo.table_name, Item=item)
 
 
+def convert_again(client: DynamoDBClient, repo: DynamoRepo) -> int:
+    """The AR aging items converted into the ledger as an upgrade does (the table, made by
+    this release, is marked converted at creation: the mark is removed first)."""
+    client.delete_item(TableName=repo.table_name, Key={"pk": {"S": "LEDGER#META"}})
+    return repo.convert_ar_aging(TODAY)
+
+
 def week_of_sales(repo: DynamoRepo) -> None:
     repo.put_sales_days(
         SalesDay(date=date(2024, 1, d), revenue=Decimal("100.00"), cogs=Decimal("40.00"))
@@ -83,17 +91,17 @@ def week_of_sales(repo: DynamoRepo) -> None:
 # -- amounts beyond any real ledger --
 
 
-def test_an_ar_amount_of_38_digits_is_skipped_and_kpis_still_compute(
+def test_an_ar_amount_of_38_digits_is_not_converted_and_kpis_still_compute(
     dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
 ) -> None:
-    dynamodb_repo.put_ar_aging([aging("C1")])
+    write_legacy_aging(dynamodb_repo, [aging("C1")])
     put_raw(dynamodb_client, dynamodb_repo, ar_raw("HUGE", days_over_90=HUGE))
 
+    assert convert_again(dynamodb_client, dynamodb_repo) == 1
     kpis = GetKPIsUC(dynamodb_repo, today=lambda: TODAY, currency="USD").execute("last_7d")
 
     assert (kpis.ar_total, kpis.ar_over_60) == (Decimal("20.00"), Decimal("7.00"))
-    assert [row.customer_id for row in dynamodb_repo.get_ar_aging()] == ["C1"]
-    assert dynamodb_repo.get_customer_aging("HUGE") is None
+    assert [c.customer_id for c in dynamodb_repo.list_customers()] == ["C1"]
     assert set(skipped(log_records)) == {"AR_AGING#HUGE"}
 
 
@@ -154,32 +162,34 @@ def test_a_sales_item_whose_key_is_not_its_date_is_not_a_second_record_of_that_d
     assert set(skipped(log_records)) == {"SALES#DUP", "SALES#2024-01-09"}
 
 
-def test_an_ar_item_outside_the_index_is_not_read_by_key_either(
+def test_an_ar_item_outside_the_index_is_not_converted(
     dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
 ) -> None:
     raw = ar_raw("C5")
     del raw["gsi1pk"], raw["gsi1sk"]
     put_raw(dynamodb_client, dynamodb_repo, raw)
 
-    assert dynamodb_repo.get_ar_aging() == []
-    assert dynamodb_repo.get_customer_aging("C5") is None
-    assert skipped(log_records) == ["AR_AGING#C5"]
+    assert convert_again(dynamodb_client, dynamodb_repo) == 0
+
+    assert dynamodb_repo.list_customers() == []
+    assert dynamodb_repo.open_invoices_as_of(TODAY) == []
+    assert log_records == []  # never listed, so never read
 
 
 def test_an_ar_item_whose_key_names_another_customer_is_skipped(
     dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
 ) -> None:
-    dynamodb_repo.put_ar_aging([aging("C1")])
+    write_legacy_aging(dynamodb_repo, [aging("C1")])
     copy_of_c1 = ar_raw("C1", pk="AR_AGING#C9")
     wrong_index = ar_raw("C2") | {"gsi1sk": {"S": "C0"}}
     put_raw(dynamodb_client, dynamodb_repo, copy_of_c1, wrong_index)
 
+    assert convert_again(dynamodb_client, dynamodb_repo) == 1
     kpis = GetKPIsUC(dynamodb_repo, today=lambda: TODAY, currency="USD").execute("last_7d")
 
     assert kpis.ar_total == Decimal("20.00")
-    assert [row.customer_id for row in dynamodb_repo.get_ar_aging()] == ["C1"]
-    assert dynamodb_repo.get_customer_aging("C9") is None
-    assert dynamodb_repo.get_customer_aging("C2") is None
+    assert [c.customer_id for c in dynamodb_repo.list_customers()] == ["C1"]
+    assert dynamodb_repo.get_customers(["C9", "C2"]) == {}
     assert set(skipped(log_records)) == {"AR_AGING#C9", "AR_AGING#C2"}
 
 

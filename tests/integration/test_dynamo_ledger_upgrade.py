@@ -20,6 +20,7 @@ from finance_agent.domain.ledger.records import Customer
 from finance_agent.domain.models import ARAging
 from finance_agent.infra.dynamo_repo import DynamoRepo
 from finance_agent.infra.dynamo_table import ensure_table, table_definition
+from legacy_aging import write_legacy_aging
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -103,7 +104,7 @@ def test_init_table_adds_the_indexes_a_table_lacks_one_call_each(
 def test_the_upgraded_table_serves_the_ledger(client: DynamoDBClient, table: str) -> None:
     client.create_table(**definition_without(table, "gsi2", "gsi3"))
     repo = DynamoRepo(table, REGION, client=client)
-    repo.put_ar_aging([aging("C1")])
+    write_legacy_aging(repo, [aging("C1")])
 
     ensure_table(client, table)
     repo.convert_ar_aging(DAY)
@@ -143,7 +144,7 @@ def test_a_customer_or_invoice_already_in_the_ledger_is_kept(
     client.create_table(**definition_without(table, "gsi2", "gsi3"))
     ensure_table(client, table)
     repo = DynamoRepo(table, REGION, client=client)
-    repo.put_ar_aging([aging("C1", over_90="5.00"), aging("C2")])
+    write_legacy_aging(repo, [aging("C1", over_90="5.00"), aging("C2")])
     imported = Customer(customer_id="C1", name="Imported name", payment_terms_days=14)
     repo.put_customers([imported])
     client.delete_item(TableName=table, Key={"pk": {"S": "LEDGER#META"}})  # as if never run
@@ -160,7 +161,7 @@ def test_a_conversion_that_stopped_midway_is_finished_by_running_again(
 ) -> None:
     client.create_table(**definition_without(table, "gsi2", "gsi3"))
     repo = DynamoRepo(table, REGION, client=client)
-    repo.put_ar_aging([aging("C1", over_90="5.00"), aging("C2")])
+    write_legacy_aging(repo, [aging("C1", over_90="5.00"), aging("C2")])
     ensure_table(client, table)
     puts = {"n": 0}
 
@@ -191,7 +192,7 @@ def test_a_table_made_by_this_release_is_never_converted(
     repo = DynamoRepo(table, REGION, client=client)
     assert repo.convert_ar_aging(DAY) == 0  # nothing to convert: marked done
 
-    repo.put_ar_aging([aging("C1")])  # an older seed's summary, written later
+    write_legacy_aging(repo, [aging("C1")])  # an older seed's summary, written later
 
     assert repo.convert_ar_aging(DAY) == 0
     assert repo.list_customers() == []

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
+from demo_ledger_fixtures import put_aging
 from dynamo_fixtures import Calls
 from finance_agent.domain.errors import ConflictError, StoreError, ValidationError
+from finance_agent.domain.ledger.records import Customer
 from finance_agent.domain.models import ARAging, IdempotencyRecord, SalesDay
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.infra.action_keys import decode_cursor, sortable_timestamp
@@ -40,6 +42,15 @@ T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 
 def repo_on(table: str, client: DynamoDBClient, **options: Any) -> DynamoRepo:
     return DynamoRepo(table, REGION, client=client, **options)
+
+
+def customer(customer_id: str) -> Customer:
+    return Customer(
+        customer_id=customer_id,
+        name=f"Customer {customer_id}",
+        email=f"{customer_id.lower()}@example.com",
+        payment_terms_days=30,
+    )
 
 
 def aging(customer_id: str, current: str = "10.00") -> ARAging:
@@ -66,15 +77,15 @@ def put_raw(client: DynamoDBClient, table: str, item: dict[str, Any]) -> None:
 # -- pagination --
 
 
-def test_ar_aging_beyond_one_query_page_is_read_whole_in_order(
+def test_customers_beyond_one_query_page_are_read_whole_in_order(
     dynamodb_table: str, own_client: DynamoDBClient
 ) -> None:
     repo = repo_on(dynamodb_table, own_client, page_size=3)
-    rows = [aging(f"C{n:03d}") for n in range(10, 0, -1)]
-    repo.put_ar_aging(rows)
+    rows = [customer(f"C{n:03d}") for n in range(10, 0, -1)]
+    repo.put_customers(rows)
     calls = Calls(own_client)
 
-    stored = repo.get_ar_aging()
+    stored = repo.list_customers()
 
     assert stored == sorted(rows, key=lambda r: r.customer_id)
     assert calls.ops["Query"] == 4  # 3 + 3 + 3 + 1
@@ -223,7 +234,7 @@ def test_a_batch_that_stays_unprocessed_gives_up_with_a_store_error(
     own_client.meta.events.register("before-call.dynamodb.BatchWriteItem", nothing_processed)
 
     with pytest.raises(StoreError, match="unprocessed"):
-        repo.put_ar_aging([aging("C1"), aging("C2")])
+        repo.put_customers([customer("C1"), customer("C2")])
     assert calls.ops["BatchWriteItem"] == 3
 
 
@@ -248,7 +259,7 @@ def test_items_carry_the_design_keys_and_amounts_as_numbers(
     dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient
 ) -> None:
     dynamodb_repo.put_sales_days([sales(JAN_1, "1234.56")])
-    dynamodb_repo.put_ar_aging([aging("C7", "0.10")])
+    put_aging(dynamodb_repo, [aging("C7", "0.10")], JAN_1)
     dynamodb_repo.create_agent_action(
         "note", {"amount": 12.5}, "alice", action_id="x1", created_at=T0
     )
@@ -260,9 +271,14 @@ def test_items_carry_the_design_keys_and_amounts_as_numbers(
     day = raw("SALES#2024-01-01")
     assert (day["gsi1pk"], day["gsi1sk"]) == ({"S": "SALES"}, {"S": "2024-01-01"})
     assert Decimal(day["revenue"]["N"]) == Decimal("1234.56")
-    customer = raw("AR_AGING#C7")
-    assert (customer["gsi1pk"], customer["gsi1sk"]) == ({"S": "AR_AGING"}, {"S": "C7"})
-    assert Decimal(customer["current"]["N"]) == Decimal("0.10")
+    client = raw("CUSTOMER#C7")
+    assert (client["gsi1pk"], client["gsi1sk"]) == ({"S": "CUSTOMER"}, {"S": "C7"})
+    invoice = raw("INVOICE#OPENING-C7-current")
+    assert (invoice["gsi1pk"], invoice["gsi1sk"]) == (
+        {"S": "INVOICE"},
+        {"S": "2024-01-01#OPENING-C7-current"},
+    )
+    assert Decimal(invoice["amount"]["N"]) == Decimal("0.10")
     action = raw("ACTION#x1")
     assert action["gsi1sk"] == {"S": "2024-03-01T09:30:00.000000Z#x1"}
     assert action["payload"] == {"M": {"amount": {"N": "12.5"}}}
@@ -380,13 +396,13 @@ def test_malformed_items_are_logged_by_key_and_skipped(
     dynamodb_repo: DynamoRepo, dynamodb_client: DynamoDBClient, log_records: list[Record]
 ) -> None:
     table = dynamodb_repo.table_name
-    dynamodb_repo.put_ar_aging([aging("C1"), aging("C3")])
+    dynamodb_repo.put_customers([customer("C1"), customer("C3")])
     dynamodb_repo.put_sales_days([sales(JAN_1), sales(JAN_1 + timedelta(days=2))])
     dynamodb_repo.create_agent_action("note", {}, "alice", action_id="good", created_at=T0)
     bad = [
-        {  # no email, revenue as text
-            "pk": {"S": "AR_AGING#C2"}, "gsi1pk": {"S": "AR_AGING"}, "gsi1sk": {"S": "C2"},
-            "customer_id": {"S": "C2"}, "customer_name": {"S": "Two"}, "current": {"S": "lots"},
+        {  # payment terms as text
+            "pk": {"S": "CUSTOMER#C2"}, "gsi1pk": {"S": "CUSTOMER"}, "gsi1sk": {"S": "C2"},
+            "customer_id": {"S": "C2"}, "name": {"S": "Two"}, "payment_terms_days": {"S": "lots"},
         },
         {
             "pk": {"S": "SALES#2024-01-02"}, "gsi1pk": {"S": "SALES"},
@@ -401,8 +417,8 @@ def test_malformed_items_are_logged_by_key_and_skipped(
     for item in bad:
         put_raw(dynamodb_client, table, item)
 
-    assert [r.customer_id for r in dynamodb_repo.get_ar_aging()] == ["C1", "C3"]
-    assert dynamodb_repo.get_customer_aging("C2") is None
+    assert [c.customer_id for c in dynamodb_repo.list_customers()] == ["C1", "C3"]
+    assert dynamodb_repo.get_customers(["C2"]) == {}
     assert [s.date for s in dynamodb_repo.get_sales_series(3, end=JAN_1 + timedelta(days=2))] == [
         JAN_1,
         JAN_1 + timedelta(days=2),
@@ -412,7 +428,7 @@ def test_malformed_items_are_logged_by_key_and_skipped(
     assert page.next_token is None
 
     skipped = [r["extra"]["pk"] for r in log_records if r["message"] == "skipping malformed item"]
-    assert set(skipped) == {"AR_AGING#C2", "SALES#2024-01-02", "ACTION#bad"}
+    assert set(skipped) == {"CUSTOMER#C2", "SALES#2024-01-02", "ACTION#bad"}
     assert not any("@" in f"{r['message']} {r['extra']}" for r in log_records)  # no emails
 
 
@@ -452,7 +468,7 @@ def test_a_missing_table_is_a_store_error_that_names_init_table(
     repo = DynamoRepo("no-such-table", REGION, dynamodb_endpoint)
 
     with pytest.raises(StoreError, match="init-table") as caught:
-        repo.get_ar_aging()
+        repo.list_customers()
     assert isinstance(caught.value.__cause__, ClientError)
 
 
@@ -514,7 +530,7 @@ def test_a_whole_workflow_never_scans(dynamodb_table: str, own_client: DynamoDBC
     repo = repo_on(dynamodb_table, own_client, page_size=4)
     today = date(2024, 4, 30)
 
-    repo.put_ar_aging(aging(f"C{n:02d}") for n in range(12))
+    put_aging(repo, [aging(f"C{n:02d}") for n in range(12)], today)
     repo.put_sales_days(sales(today - timedelta(days=i), f"{100 + i}.00") for i in range(120))
     for i in range(15):
         repo.create_agent_action("note", {"i": i}, "alice", created_at=T0 + timedelta(minutes=i))
@@ -522,7 +538,8 @@ def test_a_whole_workflow_never_scans(dynamodb_table: str, own_client: DynamoDBC
     assert kpis.source == "computed"
     assert repo.latest_sales_date() == today
     assert len(repo.get_sales_series(30, end=today)) == 30
-    assert repo.get_customer_aging("C03") is not None
+    assert kpis.ar_total == 12 * Decimal("20.00")
+    assert "C03" in repo.get_customers(["C03", "C99"])
     token: str | None = None
     listed = 0
     while True:
@@ -540,5 +557,8 @@ def test_a_whole_workflow_never_scans(dynamodb_table: str, own_client: DynamoDBC
     repo.release_idempotency_key("k")
 
     assert "Scan" not in calls.ops
-    expected = {"BatchWriteItem", "PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"}
+    expected = {
+        *("BatchWriteItem", "PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"),
+        "BatchGetItem",  # the ledger's customers, read by key
+    }
     assert set(calls.ops) == expected

@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from demo_ledger_fixtures import put_aging
 from finance_agent.domain.errors import ValidationError
 from finance_agent.domain.kpi_math import compute_kpis
 from finance_agent.domain.models import ARAging, KPISnapshot, SalesDay
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.domain.usecases import GetKPIsUC
+from ledger_factory import customer, record
 
 TODAY = date(2026, 3, 31)
 
@@ -42,7 +44,9 @@ def store(sqlite_repo: FinanceRepository) -> FinanceRepository:
         for i in range(60)
     ]
     sqlite_repo.put_sales_days(days)
-    sqlite_repo.put_ar_aging([_aging("C1", "500.00", "250.50", "100.00"), _aging("C2", "0", "0")])
+    put_aging(
+        sqlite_repo, [_aging("C1", "500.00", "250.50", "100.00"), _aging("C2", "0", "0")], TODAY
+    )
     return sqlite_repo
 
 
@@ -78,6 +82,31 @@ def test_receivables_add_every_customer_and_over_60_is_the_two_oldest_buckets(
         "250.50"
     ) + Decimal("10.00")
     assert kpis.ar_over_60 == Decimal("350.50")
+
+
+def test_receivables_are_what_the_open_invoices_leave_owed_at_the_end_of_today(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    sqlite_repo.put_customers([customer("C1"), customer("C2")])
+    sqlite_repo.put_invoice_records(
+        [
+            # 61 days past due, 40.00 of 100.00 paid: 60.00 over 60 days.
+            record("I1", "C1", "2025-12-01", "2026-01-29", "100.00", paid=[("2026-02-10", "40")]),
+            # 60 days past due: in 31-60, not over 60.
+            record("I2", "C1", "2025-12-01", "2026-01-30", "70.00"),
+            # Paid in full today: owed nothing at the end of today.
+            record(
+                "I3", "C2", "2026-01-01", "2026-02-01", "500.00", paid=[(TODAY.isoformat(), "500")]
+            ),
+            # Due today: current.
+            record("I4", "C2", "2026-03-01", "2026-03-31", "12.34"),
+        ]
+    )
+
+    kpis = uc(sqlite_repo).execute("last_30d")
+
+    assert kpis.ar_total == Decimal("60.00") + Decimal("70.00") + Decimal("12.34")
+    assert kpis.ar_over_60 == Decimal("60.00")
 
 
 def test_no_sales_gives_zero_revenue_and_zero_margin(sqlite_repo: FinanceRepository) -> None:

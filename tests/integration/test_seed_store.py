@@ -1,7 +1,8 @@
 """The seed tool against a real SQLite store: counts, reruns, KPI records and the command.
 
 Expected KPI figures are summed here straight from the stored rows with Decimal, not
-through the product's KPI code.
+through the product's KPI or aging code: receivables are each stored invoice's balance at
+the end of the day (``balance_as_of``).
 """
 
 from __future__ import annotations
@@ -11,22 +12,39 @@ import sys
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from finance_agent.domain.models import KPISnapshot
+from demo_ledger_fixtures import put_aging
+from finance_agent.domain.ledger.records import InvoiceRecord
+from finance_agent.domain.models import ARAging, KPISnapshot
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.domain.usecases.detect_anomalies import DetectAnomaliesUC
+from finance_agent.domain.usecases.get_kpis import GetKPIsUC
 from finance_agent.shared import clock
 from finance_agent.tools.seed_data import WriteCount, generate, main, seed
 
 TODAY = date(2025, 1, 31)
 
 
-def _stored_counts(repo: FinanceRepository, today: date = TODAY) -> tuple[int, int, int, int]:
+def _stored_invoices(repo: FinanceRepository) -> list[InvoiceRecord]:
+    """Every invoice the store holds, a page at a time, by invoice id."""
+    found: list[InvoiceRecord] = []
+    token = None
+    while True:
+        page = repo.list_invoices(limit=100, after=token)
+        found += page.items
+        token = page.next_token
+        if token is None:
+            return sorted(found, key=lambda r: r.invoice_id)
+
+
+def _stored_counts(repo: FinanceRepository, today: date = TODAY) -> tuple[int, int, int, int, int]:
     kpis = [repo.get_kpis(f"last_{n}d") for n in (30, 60, 90)]
     return (
-        len(repo.get_ar_aging()),
+        len(repo.list_customers()),
+        len(_stored_invoices(repo)),
         len(repo.get_sales_series(365, end=today)),
         sum(snap is not None for snap in kpis),
         len(repo.list_agent_actions(limit=100).items),
@@ -40,13 +58,14 @@ def _margin(revenue: Decimal, cogs: Decimal) -> Decimal:
 
 
 def _assert_kpis_match_stored_rows(repo: FinanceRepository, today: date) -> None:
-    customers = repo.get_ar_aging()
     ar_total = Decimal(0)
     ar_over_60 = Decimal(0)
-    for row in customers:
-        old = row.days_61_90 + row.days_over_90
-        ar_total += row.current + row.days_1_30 + row.days_31_60 + old
-        ar_over_60 += old
+    for record in _stored_invoices(repo):
+        balance = record.balance_as_of(today)
+        ar_total += balance
+        if (today - record.invoice.due_date).days > 60:
+            ar_over_60 += balance
+    assert ar_over_60 > 0
     for days in (30, 60, 90):
         snap = repo.get_kpis(f"last_{days}d")
         assert isinstance(snap, KPISnapshot)
@@ -69,17 +88,21 @@ def _assert_kpis_match_stored_rows(repo: FinanceRepository, today: date) -> None
 
 def test_seed_writes_the_whole_data_set(sqlite_repo: FinanceRepository) -> None:
     report = seed(sqlite_repo, 42, TODAY, currency="USD")
+    invoices = len(generate(42, TODAY).invoices)
     assert report.customers == WriteCount(written=50, present=0)
+    assert report.invoices == WriteCount(written=invoices, present=0)
     assert report.sales == WriteCount(written=120, present=0)
     assert report.kpis == WriteCount(written=3, present=0)
     assert report.actions == WriteCount(written=10, present=0)
-    assert _stored_counts(sqlite_repo) == (50, 120, 3, 10)
+    assert _stored_counts(sqlite_repo) == (50, invoices, 120, 3, 10)
 
 
 def test_stored_records_are_the_generated_ones(sqlite_repo: FinanceRepository) -> None:
     seed(sqlite_repo, 42, TODAY, currency="USD")
     data = generate(42, TODAY, "USD")
-    assert tuple(sqlite_repo.get_ar_aging()) == data.customers
+    assert tuple(sqlite_repo.list_customers()) == data.customers
+    assert _stored_invoices(sqlite_repo) == sorted(data.invoices, key=lambda r: r.invoice_id)
+    assert sqlite_repo.first_issue_date() == min(r.invoice.issue_date for r in data.invoices)
     assert tuple(sqlite_repo.get_sales_series(120, end=TODAY)) == data.sales
     assert tuple(sqlite_repo.get_kpis(s.kpis.period) for s in data.kpis) == data.kpis
     stored = sqlite_repo.list_agent_actions(limit=100).items
@@ -96,11 +119,13 @@ def test_running_twice_duplicates_nothing(sqlite_repo: FinanceRepository) -> Non
     seed(sqlite_repo, 42, TODAY, currency="USD")
     first_actions = sqlite_repo.list_agent_actions(limit=100).items
     again = seed(sqlite_repo, 42, TODAY, currency="USD")
+    invoices = len(generate(42, TODAY).invoices)
     assert again.customers == WriteCount(written=0, present=50)
+    assert again.invoices == WriteCount(written=0, present=invoices)
     assert again.sales == WriteCount(written=0, present=120)
     assert again.kpis == WriteCount(written=0, present=3)
     assert again.actions == WriteCount(written=0, present=10)
-    assert _stored_counts(sqlite_repo) == (50, 120, 3, 10)
+    assert _stored_counts(sqlite_repo) == (50, invoices, 120, 3, 10)
     assert sqlite_repo.list_agent_actions(limit=100).items == first_actions
 
 
@@ -121,6 +146,77 @@ def test_kpi_records_stay_true_when_a_later_run_leaves_older_days(
     _assert_kpis_match_stored_rows(sqlite_repo, later)
 
 
+class _NoCache:
+    """The store with no KPI records, so GetKPIsUC computes every period."""
+
+    def __init__(self, repo: FinanceRepository) -> None:
+        self._repo = repo
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+    def get_kpis(self, period: str) -> None:
+        return None
+
+
+def _assert_cache_is_the_computation(repo: FinanceRepository, today: date) -> None:
+    for days in (30, 60, 90):
+        period = f"last_{days}d"
+        cached = GetKPIsUC(repo, today=lambda: today, currency="USD").execute(period)
+        store: Any = _NoCache(repo)
+        computed = GetKPIsUC(store, today=lambda: today, currency="USD").execute(period)
+        assert (cached.source, computed.source) == ("cache", "computed")
+        assert cached.model_dump(exclude={"source"}) == computed.model_dump(exclude={"source"})
+
+
+def test_the_kpi_cache_is_what_kpis_compute_from_the_ledger_on_every_store(
+    repo: FinanceRepository,
+) -> None:
+    seed(repo, 42, TODAY, currency="USD")
+    _assert_cache_is_the_computation(repo, TODAY)
+
+
+def test_the_kpi_cache_counts_invoices_the_store_held_before_the_seed(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    # Books of another customer, already open, and one demo invoice changed by hand.
+    owed = ARAging(
+        customer_id="OTHER",
+        customer_name="Other Books Ltd.",
+        current=Decimal("10.00"),
+        days_1_30=Decimal("0"),
+        days_31_60=Decimal("0"),
+        days_61_90=Decimal("0"),
+        days_over_90=Decimal("1234.56"),
+    )
+    put_aging(sqlite_repo, [owed], TODAY)
+    first = generate(42, TODAY).invoices[0]
+    changed = first.model_copy(update={"settlements": ()})
+    sqlite_repo.put_invoice_records([changed])
+
+    report = seed(sqlite_repo, 42, TODAY, currency="USD")
+
+    assert report.invoices.written == len(generate(42, TODAY).invoices)
+    _assert_cache_is_the_computation(sqlite_repo, TODAY)
+    _assert_kpis_match_stored_rows(sqlite_repo, TODAY)
+    again = seed(sqlite_repo, 42, TODAY, currency="USD")
+    assert (again.invoices.written, again.kpis.written) == (0, 0)
+
+
+def test_an_invoice_changed_since_the_seed_is_written_again(
+    sqlite_repo: FinanceRepository,
+) -> None:
+    seed(sqlite_repo, 42, TODAY, currency="USD")
+    paid = next(r for r in generate(42, TODAY).invoices if r.settlements)
+    sqlite_repo.put_invoice_records([paid.model_copy(update={"settlements": ()})])
+
+    report = seed(sqlite_repo, 42, TODAY, currency="USD")
+
+    assert report.invoices == WriteCount(written=1, present=len(generate(42, TODAY).invoices) - 1)
+    assert sqlite_repo.get_invoice_records([paid.invoice_id]) == {paid.invoice_id: paid}
+    _assert_cache_is_the_computation(sqlite_repo, TODAY)
+
+
 def test_stored_sales_show_the_injected_days_to_the_detector(
     sqlite_repo: FinanceRepository,
 ) -> None:
@@ -138,6 +234,7 @@ def test_progress_reports_one_line_per_stage(sqlite_repo: FinanceRepository) -> 
     seed(sqlite_repo, 3, TODAY, currency="USD", progress=lines.append)
     assert [line.split(":")[0] for line in lines] == [
         "customers",
+        "invoices",
         "sales days",
         "KPI records",
         "actions",
@@ -156,16 +253,19 @@ def _store_from_settings() -> FinanceRepository:
 def test_main_seeds_the_configured_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--seed", "7", "--today", "2025-01-31"]) == 0
     out = capsys.readouterr().out
+    invoices = len(generate(7, TODAY).invoices)
     assert "customers: 50 written, 0 already present" in out
+    assert f"invoices: {invoices} written, 0 already present" in out
     assert "unusual days injected:" in out
     repo = _store_from_settings()
-    assert _stored_counts(repo) == (50, 120, 3, 10)
+    assert _stored_counts(repo) == (50, invoices, 120, 3, 10)
     assert tuple(repo.get_sales_series(120, end=TODAY)) == generate(7, TODAY).sales
 
     assert main(["--seed", "7", "--today", "2025-01-31"]) == 0
     out = capsys.readouterr().out
     assert "actions: 0 written, 10 already present" in out
-    assert _stored_counts(repo) == (50, 120, 3, 10)
+    assert f"invoices: 0 written, {invoices} already present" in out
+    assert _stored_counts(repo) == (50, invoices, 120, 3, 10)
 
 
 def test_main_defaults_to_todays_date(
@@ -174,7 +274,8 @@ def test_main_defaults_to_todays_date(
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     assert main([]) == 0
     assert "sales ending 2025-01-31" in capsys.readouterr().out
-    assert _stored_counts(_store_from_settings()) == (50, 120, 3, 10)
+    invoices = len(generate(42, TODAY).invoices)
+    assert _stored_counts(_store_from_settings()) == (50, invoices, 120, 3, 10)
 
 
 @pytest.mark.parametrize(

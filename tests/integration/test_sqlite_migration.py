@@ -18,6 +18,7 @@ import pytest
 from finance_agent.domain.errors import StoreError
 from finance_agent.infra.sqlite.migrations import SCHEMA_VERSION
 from finance_agent.infra.sqlite_repo import SqliteRepo
+from legacy_aging import read_legacy_aging
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -70,7 +71,7 @@ def test_every_record_of_the_release_is_still_read(opened: SqliteRepo) -> None:
     assert action.payload == {"customer_id": "CUST002", "amount": "340.00"}
     turns = opened.get_chat_history("ops@example.com", "session-1")
     assert [t.text for t in turns] == ["Who owes us?"]
-    assert [a.customer_id for a in opened.get_ar_aging()] == ["CUST001", "CUST002", "CUST003"]
+    assert [a.customer_id for a in read_legacy_aging(opened)] == ["CUST001", "CUST002", "CUST003"]
 
 
 def test_the_schema_version_is_recorded_and_the_upgrade_runs_once(

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from finance_agent.domain.errors import StoreError, ValidationError
-from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.ledger.records import Customer
+from finance_agent.domain.models import SalesDay
 from finance_agent.infra.sqlite import schema as module
 from finance_agent.infra.sqlite_repo import SqliteRepo
 from finance_agent.shared import clock
@@ -34,32 +35,22 @@ def day(n: int, revenue: str = "100.00") -> SalesDay:
     return SalesDay(date=JAN_1 + timedelta(days=n), revenue=Decimal(revenue), cogs=Decimal("1.00"))
 
 
-def aging(customer_id: str) -> ARAging:
-    zero = Decimal("0.00")
-    return ARAging(
-        customer_id=customer_id,
-        customer_name="Acme",
-        email="ap@acme.example",
-        current=Decimal("5.55"),
-        days_1_30=zero,
-        days_31_60=zero,
-        days_61_90=zero,
-        days_over_90=zero,
-    )
+def customer(customer_id: str) -> Customer:
+    return Customer(customer_id=customer_id, name="Acme", email="ap@acme.example")
 
 
 def test_data_persists_across_reopening_the_file(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "folder" / "finance.db"
     first = SqliteRepo(path)
     first.put_sales_days([day(0, "1234.56")])
-    first.put_ar_aging([aging("C1")])
+    first.put_customers([customer("C1")])
     action_id = first.create_agent_action("note", {"k": "v"}, "alice", created_at=T0)
     first.close()
 
     reopened = SqliteRepo(path)
     try:
         assert reopened.get_sales_series(1, end=JAN_1) == [day(0, "1234.56")]
-        assert reopened.get_customer_aging("C1") == aging("C1")
+        assert reopened.get_customers(["C1"]) == {"C1": customer("C1")}
         stored = reopened.get_agent_action(action_id)
         assert stored is not None
         assert stored.payload == {"k": "v"}
@@ -99,15 +90,15 @@ def test_a_batch_that_fails_midway_writes_nothing(repo: SqliteRepo) -> None:
     assert repo.get_sales_series(5, end=JAN_1 + timedelta(days=4)) == [day(0, "1.00")]
 
 
-def test_an_aging_batch_that_fails_midway_writes_nothing(repo: SqliteRepo) -> None:
-    def failing_batch() -> Iterator[ARAging]:
-        yield aging("C1")
+def test_a_customers_batch_that_fails_midway_writes_nothing(repo: SqliteRepo) -> None:
+    def failing_batch() -> Iterator[Customer]:
+        yield customer("C1")
         raise RuntimeError("source broke")
 
     with pytest.raises(RuntimeError):
-        repo.put_ar_aging(failing_batch())
+        repo.put_customers(failing_batch())
 
-    assert repo.get_ar_aging() == []
+    assert repo.list_customers() == []
 
 
 def executed_listing_queries(repo: SqliteRepo) -> list[str]:

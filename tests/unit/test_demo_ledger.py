@@ -18,10 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finance_agent.domain.ledger.records import InvoiceRecord, Settlement, SettlementKind
-from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.ledger.records import Customer, InvoiceRecord, Settlement, SettlementKind
+from finance_agent.domain.models import SalesDay
 from finance_agent.tools.demo_accounts import CUSTOMER_COUNT, EMAIL_DOMAIN, generate_customers
 from finance_agent.tools.demo_ledger import (
+    HOLD_REASON,
     LEDGER_DAYS,
     MIN_HISTORY_DAYS,
     DemoLedger,
@@ -59,7 +60,7 @@ EDGE_DAYS = (
 @dataclass(frozen=True)
 class Demo:
     sales: tuple[SalesDay, ...]
-    contacts: tuple[ARAging, ...]
+    contacts: tuple[Customer, ...]
     ledger: DemoLedger
 
 
@@ -151,18 +152,34 @@ def test_the_earlier_sales_days_continue_the_revenue_model(made: Demo) -> None:
 # -- customers --------------------------------------------------------------------------------
 
 
-def test_customers_are_the_demo_customers_with_the_same_names_and_emails(
-    ledger: DemoLedger,
-) -> None:
-    expected = [(r.customer_id, r.customer_name, r.email) for r in generate(42, TODAY).customers]
-    assert [(c.customer_id, c.name, c.email) for c in ledger.customers] == expected
-    assert [c.customer_id for c in ledger.customers] == [
+def test_customers_are_the_demo_customers_with_the_same_names_and_emails(made: Demo) -> None:
+    expected = [(c.customer_id, c.name, c.email) for c in made.contacts]
+    assert [(c.customer_id, c.name, c.email) for c in made.ledger.customers] == expected
+    assert generate(42, TODAY).customers == made.ledger.customers  # what the seed writes
+    assert [c.customer_id for c in made.ledger.customers] == [
         f"CUST{n:03d}" for n in range(1, CUSTOMER_COUNT + 1)
     ]
 
 
 def test_every_customer_has_an_email_address(ledger: DemoLedger) -> None:
     assert all(c.email and c.email.endswith(f".{EMAIL_DOMAIN}") for c in ledger.customers)
+
+
+def test_one_chronic_late_payer_besides_the_first_three_is_on_a_payment_plan(
+    ledger: DemoLedger,
+) -> None:
+    held = [c for c in ledger.customers if c.on_hold]
+    assert [c.hold_reason for c in held] == [HOLD_REASON]
+    (customer,) = held
+    assert customer.customer_id not in FIRST_THREE
+    # Chronic: every invoice it has paid was paid more than 120 days after its due date.
+    paid = [
+        r
+        for r in ledger.invoices
+        if r.invoice.customer_id == customer.customer_id and r.settlements
+    ]
+    assert paid
+    assert all((r.settlements[-1].settled_on - r.invoice.due_date).days > 120 for r in paid)
 
 
 def test_most_customers_are_on_net_30_and_a_few_on_net_15_45_or_60(ledger: DemoLedger) -> None:
@@ -338,7 +355,7 @@ def test_no_invoice_falls_due_after_the_last_day_of_the_calendar() -> None:
 # -- inputs -----------------------------------------------------------------------------------
 
 
-def _inputs(seed: int = 3) -> tuple[random.Random, tuple[SalesDay, ...], tuple[ARAging, ...]]:
+def _inputs(seed: int = 3) -> tuple[random.Random, tuple[SalesDay, ...], tuple[Customer, ...]]:
     sales_rng, customers_rng, ledger_rng = _streams(seed)
     sales = extend_sales(ledger_rng, generate_sales(sales_rng, TODAY))
     return ledger_rng, sales, generate_customers(customers_rng)
@@ -398,3 +415,4 @@ def test_the_first_three_alone_keep_every_bucket_without_a_credit_note_or_write_
     assert all(sum(owed[name].values()) > 0 for name in BUCKETS)
     kinds = {s.kind for s in settlements(ledger)}
     assert kinds == {SettlementKind.PAYMENT}
+    assert not any(c.on_hold for c in ledger.customers)  # no other chronic payer to hold

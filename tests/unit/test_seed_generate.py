@@ -1,7 +1,8 @@
 """The demo data generator on its own: shape, determinism, the injected days, KPI records.
 
 Expected figures are computed here from the generated rows with plain Decimal sums and
-``statistics``, never through the product's KPI or anomaly code.
+``statistics``, never through the product's KPI, aging or anomaly code; receivables from
+each invoice's ``balance_as_of`` with a few lines of their own.
 """
 
 from __future__ import annotations
@@ -54,12 +55,26 @@ def _flagged_dates(data: SeedData) -> set[date]:
     }
 
 
+def _receivables(data: SeedData, day: date, older_than: int = -(10**6)) -> dict[str, Decimal]:
+    """Per customer, what its invoices leave open at the end of ``day``, counting only those
+    more than ``older_than`` days past due (all of them by default)."""
+    owed: dict[str, Decimal] = {}
+    for record in data.invoices:
+        balance = record.balance_as_of(day)
+        if balance > 0 and (day - record.invoice.due_date).days > older_than:
+            customer_id = record.invoice.customer_id
+            owed[customer_id] = owed.get(customer_id, Decimal(0)) + balance
+    return owed
+
+
 def _money_values(data: SeedData) -> list[Decimal]:
     values: list[Decimal] = []
     for day in data.sales:
         values += [day.revenue, day.cogs]
-    for row in data.customers:
+    for row in data.aging:
         values += [row.current, row.days_1_30, row.days_31_60, row.days_61_90, row.days_over_90]
+    for record in data.invoices:
+        values += [record.invoice.amount, *(s.amount for s in record.settlements)]
     for snap in data.kpis:
         values += [snap.kpis.revenue, snap.kpis.ar_total, snap.kpis.ar_over_60]
         values.append(snap.kpis.previous.revenue)
@@ -71,6 +86,7 @@ def _money_values(data: SeedData) -> list[Decimal]:
 
 def test_counts(data: SeedData) -> None:
     assert len(data.customers) == 50
+    assert 450 <= len(data.invoices) <= 800  # a year of invoices
     assert len(data.sales) == 120
     assert len(data.kpis) == 3
     assert len(data.actions) == 10
@@ -86,17 +102,45 @@ def test_sales_are_120_consecutive_days_ending_today(data: SeedData) -> None:
 
 def test_customers_ids_names_and_emails(data: SeedData) -> None:
     assert [row.customer_id for row in data.customers] == [f"CUST{n:03d}" for n in range(1, 51)]
-    assert len({row.customer_name for row in data.customers}) == 50
+    assert len({row.name for row in data.customers}) == 50
     assert len({row.email for row in data.customers}) == 50
     for row in data.customers:
+        assert row.email is not None
         assert re.fullmatch(r"[a-z0-9.-]+@[a-z0-9-]+\.example\.com", row.email), row.email
 
 
+def test_customers_keep_the_names_and_emails_they_had_before_the_ledger(data: SeedData) -> None:
+    # Seed 42's customers as the data set drew them when receivables were typed numbers:
+    # the ledger's stream comes after the customers' and leaves it as it was.
+    first_and_last = [data.customers[n] for n in (0, 1, 2, 49)]
+    assert [(c.customer_id, c.name, c.email) for c in first_and_last] == [
+        ("CUST001", "Blue Harbor Foods Inc.", "ap@blue-harbor-foods.example.com"),
+        ("CUST002", "Lakeshore Logistics LLC", "ap@lakeshore-logistics.example.com"),
+        ("CUST003", "Redwood Retail LLC", "ap@redwood-retail.example.com"),
+        ("CUST050", "Redwood Analytics Ltd.", "ap@redwood-analytics.example.com"),
+    ]
+
+
 def test_aging_has_clean_ledgers_and_serious_debtors(data: SeedData) -> None:
-    clean = [r for r in data.customers if r.days_31_60 == r.days_61_90 == r.days_over_90 == 0]
-    overdue = [r for r in data.customers if r.days_over_90 > 0]
+    owing = {r.customer_id: r for r in data.aging}
+    clean = [
+        c
+        for c in data.customers
+        if c.customer_id not in owing
+        or owing[c.customer_id].days_31_60
+        == owing[c.customer_id].days_61_90
+        == owing[c.customer_id].days_over_90
+        == 0
+    ]
+    overdue = [r for r in data.aging if r.days_over_90 > 0]
     assert len(clean) >= 20
     assert 1 <= len(overdue) <= 15
+
+
+def test_todays_aging_is_what_the_invoices_leave_open(data: SeedData) -> None:
+    owed = _receivables(data, TODAY)
+    assert {r.customer_id: r.total for r in data.aging} == owed
+    assert [r.customer_id for r in data.aging] == sorted(owed)
 
 
 def test_cogs_is_a_plausible_share_of_revenue(data: SeedData) -> None:
@@ -135,6 +179,36 @@ def test_actions_are_reminders_with_fixed_ids_in_the_past(data: SeedData) -> Non
     created = [a.created_at for a in data.actions]
     assert created == sorted(created)
     assert len(set(created)) == 10
+
+
+@pytest.mark.parametrize("seed", [42, 7, 1234])
+def test_each_sample_reminder_names_an_invoice_past_due_on_the_day_it_was_recorded(
+    seed: int,
+) -> None:
+    data = generate(seed, TODAY)
+    invoices = {r.invoice_id: r for r in data.invoices}
+    names = {c.customer_id: c for c in data.customers}
+    for action in data.actions:
+        day = action.created_at.date()
+        record = invoices[action.payload["invoice_id"]]
+        customer = names[action.payload["customer_id"]]
+        assert record.invoice.customer_id == customer.customer_id
+        assert action.payload["customer_name"] == customer.name
+        assert record.invoice.due_date < day  # past due that day
+        balance = record.balance_as_of(day)
+        assert balance > 0
+        assert action.payload["amount_past_due"] == str(balance)
+        assert action.payload["invoices"] == [
+            {
+                "invoice_id": record.invoice_id,
+                "due_date": record.invoice.due_date.isoformat(),
+                "open_balance": str(balance),
+                "disputed": False,
+            }
+        ]
+        assert not record.invoice.disputed
+        assert not customer.on_hold  # nobody chases a customer on a payment plan
+    assert len({a.payload["customer_id"] for a in data.actions}) >= 3
 
 
 # -- determinism ------------------------------------------------------------------------------
@@ -232,12 +306,8 @@ def test_kpi_margin_and_receivables_match_the_rows(data: SeedData, days: int) ->
     cogs = sum((day.cogs for day in period), Decimal(0))
     margin = ((revenue - cogs) / revenue).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     assert snap.kpis.gross_margin == margin
-    ar_total = Decimal(0)
-    ar_over_60 = Decimal(0)
-    for row in data.customers:
-        ar_total += row.current + row.days_1_30 + row.days_31_60 + row.days_61_90
-        ar_total += row.days_over_90
-        ar_over_60 += row.days_61_90 + row.days_over_90
+    ar_total = sum(_receivables(data, TODAY).values(), Decimal(0))
+    ar_over_60 = sum(_receivables(data, TODAY, older_than=60).values(), Decimal(0))
     assert snap.kpis.ar_total == ar_total
     assert snap.kpis.ar_over_60 == ar_over_60
     assert ar_over_60 > 0

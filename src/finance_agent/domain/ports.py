@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.models import (
     ActionPage,
     AgentAction,
-    ARAging,
     ChatTurn,
     IdempotencyRecord,
     KPISnapshot,
@@ -21,11 +21,14 @@ CHAT_TURNS_KEPT = 20
 CHAT_TTL = timedelta(days=1)
 
 
-class FinanceRepository(Protocol):
+class FinanceRepository(LedgerRepository, Protocol):
     """Finance data and the agent's action log.
 
-    Reads cost what they return, never the size of the store. Writes of one record are
-    atomic; ``put_*`` methods upsert by key, so writing the same data twice changes nothing.
+    Receivables are the ledger's (customers, invoices and their settlements: the methods of
+    ``LedgerRepository``); the ``AR_AGING#`` records of stores made before the ledger are
+    read only by the stores' upgrade. Reads cost what they return, never the size of the
+    store. Writes of one record are atomic; ``put_*`` methods upsert by key, so writing the
+    same data twice changes nothing.
     """
 
     # -- KPIs cache (``KPI#<period>``) --
@@ -49,15 +52,6 @@ class FinanceRepository(Protocol):
     def latest_sales_date(self) -> date | None:
         """The most recent day with a sales record, or None when there is none."""
         ...
-
-    # -- receivables (``AR_AGING#<customer_id>``) --
-    def get_ar_aging(self) -> list[ARAging]:
-        """Every customer's aging, ordered by customer id."""
-        ...
-
-    def get_customer_aging(self, customer_id: str) -> ARAging | None: ...
-
-    def put_ar_aging(self, rows: Iterable[ARAging]) -> None: ...
 
     # -- agent actions (``ACTION#<action_id>``) --
     def create_agent_action(

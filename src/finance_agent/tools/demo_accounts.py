@@ -1,24 +1,28 @@
-"""The demo data's customers (receivables by aging bucket) and sample collection reminders."""
+"""The demo data's customers (who they are) and sample collection reminders about real
+past-due invoices of the demo ledger (:mod:`.demo_ledger`)."""
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from itertools import product
+from typing import Any
 
-from finance_agent.domain.models import COLLECTION_REMINDER, ARAging
+from finance_agent.domain.ledger.aging import InvoiceAge, open_invoice_ages
+from finance_agent.domain.ledger.records import Customer
+from finance_agent.domain.models import COLLECTION_REMINDER
+from finance_agent.tools.demo_ledger import DemoLedger
 
 CUSTOMER_COUNT = 50
 ACTION_COUNT = 10
 # A sample reminder is dated 1 to this many days after the day it was recorded.
 REMIND_WITHIN_DAYS = 7
-# How many customers pay on time, pay late, or are seriously overdue. Fixed counts, shuffled
-# per seed, so every data set has both clean ledgers and real collection work.
-PROFILE_COUNTS = {"on_time": 30, "late": 12, "overdue": 8}
+# Before the ledger, customers were dealt receivables profiles in these numbers, shuffled
+# first on the customers' stream. The shuffle is still drawn so that every seed keeps the
+# names (and emails) its customers always had.
+_FORMER_PROFILE_COUNT = 50
 _NAME_PREFIXES = (
     "Acme",
     "Blue Harbor",
@@ -55,15 +59,10 @@ class ActionSpec:
 
     action_id: str
     action: str
-    payload: dict[str, str]
+    payload: dict[str, Any]
     performed_by: str
     created_at: datetime
     status: str = "pending"
-
-
-def _cents_between(rng: random.Random, low: int, high: int) -> Decimal:
-    """A uniform amount from ``low`` to ``high`` whole units, drawn in cents so it is exact."""
-    return Decimal(rng.randint(low * 100, high * 100)) / 100
 
 
 def _customer_names(rng: random.Random) -> list[str]:
@@ -76,71 +75,61 @@ def _email(name: str) -> str:
     return f"ap@{stem}.{EMAIL_DOMAIN}"
 
 
-def _buckets(rng: random.Random, profile: str) -> dict[str, Decimal]:
-    """Amounts per aging bucket for a customer of the given payment profile."""
-    zero = Decimal(0)
-    if profile == "on_time":
-        late = _cents_between(rng, 200, 3_000) if rng.random() < 0.4 else zero
-        return {
-            "current": _cents_between(rng, 1_000, 25_000),
-            "days_1_30": late,
-            "days_31_60": zero,
-            "days_61_90": zero,
-            "days_over_90": zero,
-        }
-    if profile == "late":
-        return {
-            "current": _cents_between(rng, 1_000, 20_000),
-            "days_1_30": _cents_between(rng, 1_000, 8_000),
-            "days_31_60": _cents_between(rng, 500, 6_000),
-            "days_61_90": zero,
-            "days_over_90": zero,
-        }
-    return {
-        "current": _cents_between(rng, 0, 10_000),
-        "days_1_30": _cents_between(rng, 500, 5_000),
-        "days_31_60": _cents_between(rng, 1_000, 8_000),
-        "days_61_90": _cents_between(rng, 2_000, 12_000),
-        "days_over_90": _cents_between(rng, 5_000, 30_000),
-    }
-
-
-def generate_customers(rng: random.Random) -> tuple[ARAging, ...]:
-    profiles = [name for name, count in PROFILE_COUNTS.items() for _ in range(count)]
-    rng.shuffle(profiles)
+def generate_customers(rng: random.Random) -> tuple[Customer, ...]:
+    """``CUST001`` to ``CUST050``, each with a name and an email address; the ledger gives
+    them payment terms (:mod:`.demo_purchases`)."""
+    rng.shuffle(list(range(_FORMER_PROFILE_COUNT)))  # see _FORMER_PROFILE_COUNT
     names = _customer_names(rng)
     return tuple(
-        ARAging(
-            customer_id=f"CUST{number:03d}",
-            customer_name=name,
-            email=_email(name),
-            **_buckets(rng, profile),
-        )
-        for number, (name, profile) in enumerate(zip(names, profiles, strict=True), start=1)
+        Customer(customer_id=f"CUST{number:03d}", name=name, email=_email(name))
+        for number, name in enumerate(names, start=1)
     )
 
 
-def generate_actions(
-    rng: random.Random, today: date, customers: Sequence[ARAging]
-) -> tuple[ActionSpec, ...]:
-    """Reminders for customers who owe past-due money, one a day over the days before today.
+def _past_due_on(ledger: DemoLedger, day: date) -> dict[str, list[InvoiceAge]]:
+    """The invoices past due at the end of ``day`` of each customer a reminder may chase:
+    not on hold, and not disputed (a contested invoice is not chased)."""
+    held = {c.customer_id for c in ledger.customers if c.on_hold}
+    chased: dict[str, list[InvoiceAge]] = {}
+    for aged in open_invoice_ages(ledger.invoices, day):
+        invoice = aged.record.invoice
+        if aged.days_past_due > 0 and not invoice.disputed and invoice.customer_id not in held:
+            chased.setdefault(invoice.customer_id, []).append(aged)
+    return chased
 
+
+def generate_actions(rng: random.Random, today: date, ledger: DemoLedger) -> tuple[ActionSpec, ...]:
+    """Reminders about invoices past due, one a day over the days before today.
+
+    Each names an invoice that was open and past due on the day it was recorded, with what
+    was then owed on it, as CreateCollectionReminderUC records a reminder naming an invoice.
     Past days only, so no sample action claims to come from later today.
     """
-    debtors = [row for row in customers if row.past_due > 0]
+    names = {c.customer_id: c.name for c in ledger.customers}
     actions = []
     for number in range(1, ACTION_COUNT + 1):
         day = today - timedelta(days=ACTION_COUNT + 1 - number)
         moment = time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
-        customer = rng.choice(debtors)
+        chased = _past_due_on(ledger, day)
+        customer_id = rng.choice(sorted(chased))
+        aged = rng.choice(chased[customer_id])
+        invoice = aged.record.invoice
         remind = day + timedelta(days=rng.randint(1, REMIND_WITHIN_DAYS))
+        owed = str(aged.open_balance)  # money as text, never rounded through a float
         payload = {
-            # Same fields as CreateCollectionReminderUC records.
-            "customer_id": customer.customer_id,
-            "customer_name": customer.customer_name,
-            "invoice_id": f"INV-{rng.randint(10_000, 99_999)}",
+            "customer_id": customer_id,
+            "customer_name": names[customer_id],
+            "invoice_id": invoice.invoice_id,
             "remind_date": remind.isoformat(),
-            "amount_past_due": str(customer.past_due),
+            "amount_past_due": owed,
+            "invoices": [
+                {
+                    "invoice_id": invoice.invoice_id,
+                    "due_date": invoice.due_date.isoformat(),
+                    "open_balance": owed,
+                    "disputed": invoice.disputed,
+                }
+            ],
         }
         actions.append(
             ActionSpec(

@@ -11,6 +11,9 @@ and over-90 buckets (days past the due date) all hold some:
 - ``CUST002`` pays in parts, the last 45 or more days after the due date;
 - ``CUST003`` pays late, and disputes one invoice more than 95 days past due (unpaid).
 
+One of the other chronic late payers is on a payment plan: a collections hold
+(``hold_reason``), so nobody chases it while the plan holds.
+
 The seed draws a fourth stream for this, after its sales', customers' and actions' streams,
 so those stay exactly as they were; :func:`extend_sales` and then :func:`generate_ledger`
 draw from it.
@@ -35,7 +38,7 @@ from finance_agent.domain.models import SalesDay
 from finance_agent.domain.money import from_cents, to_money
 from finance_agent.tools.demo_purchases import (
     PINNED_HABITS,
-    Contact,
+    Account,
     Draft,
     accounts,
     drafts,
@@ -60,6 +63,9 @@ DISPUTED_MIN_DAYS_PAST_DUE = 95
 # write-off at most 60 days after a late payment (net 60, 49 days late): 169 days.
 CREDIT_NOTE_MIN_AGE = 60
 WRITE_OFF_MIN_AGE = 180
+HOLD_REASON = (
+    "Payment plan agreed: pays its overdue invoices in instalments; no reminders meanwhile"
+)
 ID_PREFIXES = {
     SettlementKind.PAYMENT: "PAY",
     SettlementKind.CREDIT_NOTE: "CN",
@@ -79,7 +85,9 @@ def extend_sales(
     """``sales`` (kept exactly) after the days before it, ``days`` in all, from the same model.
 
     The demo's 120 days of sales are too short for a year of invoices issued on sales days;
-    the earlier days continue its trend backwards, with its noise and no unusual days.
+    the earlier days continue its trend backwards, with its noise and no unusual days. They
+    only cap the earlier invoices (a day's invoices are at most its revenue): the seed stores
+    the 120 days alone, so the sales history and its unusual days stay as they were.
     """
     first = sales[0].date
     earlier = []
@@ -187,8 +195,26 @@ def _records(
     )
 
 
+def _with_hold(customers: Sequence[Account]) -> tuple[Customer, ...]:
+    """The customers, the first chronic late payer after the pinned ones on a payment plan."""
+    planned = next(
+        (
+            a.customer_id
+            for a in customers
+            if a.habit is Habit.CHRONIC and a.customer_id not in PINNED_HABITS
+        ),
+        None,
+    )
+    return tuple(
+        a.customer.model_copy(update={"hold_reason": HOLD_REASON})
+        if a.customer_id == planned
+        else a.customer
+        for a in customers
+    )
+
+
 def generate_ledger(
-    rng: random.Random, today: date, sales: Sequence[SalesDay], contacts: Sequence[Contact]
+    rng: random.Random, today: date, sales: Sequence[SalesDay], contacts: Sequence[Customer]
 ) -> DemoLedger:
     """The ``contacts``' invoices of the last LEDGER_DAYS sales days up to ``today``, settled
     by their habits up to ``today``; ``sales`` must hold every one of the last
@@ -203,6 +229,6 @@ def generate_ledger(
     disputed = _disputed(invoices, end)
     settled = _settlements(rng, invoices, disputed, end)
     return DemoLedger(
-        customers=tuple(account.customer for account in customers),
+        customers=_with_hold(customers),
         invoices=_records(invoices, settled, disputed),
     )

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from finance_agent.domain.ledger.records import Customer
 from finance_agent.tools.demo_settlements import Habit
@@ -42,17 +41,6 @@ MAX_CREDIT_SHARE = Decimal("0.8")
 _LAST_ORDINAL = date.max.toordinal()
 
 
-class Contact(Protocol):
-    """Who a demo customer is: the seed's customer rows (``ARAging``) have these."""
-
-    @property
-    def customer_id(self) -> str: ...
-    @property
-    def customer_name(self) -> str: ...
-    @property
-    def email(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class Account:
     """A customer, how it pays and how it buys."""
@@ -78,8 +66,8 @@ class Draft:
     cents: int
 
 
-def accounts(rng: random.Random, contacts: Sequence[Contact]) -> list[Account]:
-    """The contacts, in id order, each with its habit, payment terms, cadence and volume."""
+def accounts(rng: random.Random, contacts: Sequence[Customer]) -> list[Account]:
+    """The customers, in id order, each with its habit, payment terms, cadence and volume."""
     habits = [habit for habit, count in HABIT_COUNTS.items() for _ in range(count)]
     terms = [days for days, count in TERMS_COUNTS.items() for _ in range(count)]
     rng.shuffle(habits)
@@ -94,12 +82,7 @@ def accounts(rng: random.Random, contacts: Sequence[Contact]) -> list[Account]:
             net = terms.pop() if terms else DEFAULT_TERMS
             cadence = rng.choices(list(CADENCE_WEIGHTS), list(CADENCE_WEIGHTS.values()))[0]
         volume = round(rng.lognormvariate(0.0, VOLUME_SIGMA) * MEDIAN_VOLUME)
-        customer = Customer(
-            customer_id=contact.customer_id,
-            name=contact.customer_name,
-            email=contact.email,
-            payment_terms_days=net,
-        )
+        customer = contact.model_copy(update={"payment_terms_days": net})
         made.append(
             Account(
                 customer=customer,

@@ -22,6 +22,7 @@ from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared.settings import SettingsError
 from finance_agent.tools.demo_accounts import REMIND_WITHIN_DAYS
 from finance_agent.tools.demo_data import DEFAULT_SEED, KPI_PERIOD_DAYS, SeedData, generate
+from finance_agent.tools.demo_ledger import LEDGER_DAYS
 from finance_agent.tools.demo_sales import SALES_DAYS
 from finance_agent.tools.seeding import Progress, SeedReport, WriteCount, seed
 
@@ -39,9 +40,10 @@ __all__ = [
 
 PROG = "python -m finance_agent.tools.seed_data"
 # The data set reaches back the days seed() reads (two of the longest KPI period, for its
-# previous period) and ahead to the last sample reminder (yesterday's, up to 7 days later);
-# a --today nearer the calendar's ends would need dates Python cannot hold.
-_DAYS_BEFORE = max(2 * max(KPI_PERIOD_DAYS), SALES_DAYS) - 1
+# previous period) and the ledger's year of invoices, and ahead to the last sample reminder
+# (yesterday's, up to 7 days later); a --today nearer the calendar's ends would need dates
+# Python cannot hold.
+_DAYS_BEFORE = max(2 * max(KPI_PERIOD_DAYS), SALES_DAYS, LEDGER_DAYS) - 1
 _DAYS_AFTER = REMIND_WITHIN_DAYS - 1  # the last sample reminder is recorded yesterday
 EARLIEST_TODAY = date.min + timedelta(days=_DAYS_BEFORE)
 LATEST_TODAY = date.max - timedelta(days=_DAYS_AFTER)

@@ -4,18 +4,26 @@ adds nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from finance_agent.domain.errors import ConflictError
-from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.ledger.records import InvoiceRecord
+from finance_agent.domain.models import SalesDay
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.demo_accounts import ActionSpec
-from finance_agent.tools.demo_data import DEFAULT_SEED, KPI_PERIOD_DAYS, generate, kpi_snapshots
+from finance_agent.tools.demo_data import (
+    DEFAULT_SEED,
+    KPI_PERIOD_DAYS,
+    SeedData,
+    aging_as_of,
+    generate,
+    kpi_snapshots,
+)
 from finance_agent.tools.demo_sales import SALES_DAYS, InjectedAnomaly
 
 Progress = Callable[[str], object]
@@ -34,33 +42,41 @@ class SeedReport:
     seed: int
     today: date
     customers: WriteCount
+    invoices: WriteCount
     sales: WriteCount
     kpis: WriteCount
     actions: WriteCount
     injected: tuple[InjectedAnomaly, ...]
 
 
-def _write_changed(stored: dict[Any, Any], rows: Sequence[Any], key: str) -> tuple[list[Any], int]:
-    changed = [row for row in rows if stored.get(getattr(row, key)) != row]
-    return changed, len(rows) - len(changed)
+def _changed(stored: Mapping[Any, Any], rows: Sequence[Any], key: str) -> list[Any]:
+    return [row for row in rows if stored.get(getattr(row, key)) != row]
+
+
+def _count(rows: Sequence[Any], changed: Sequence[Any]) -> WriteCount:
+    return WriteCount(written=len(changed), present=len(rows) - len(changed))
 
 
 def _write_kpis(
     repo: FinanceRepository,
-    today: date,
-    currency: str,
+    data: SeedData,
     sales: Sequence[SalesDay],
-    customers: Sequence[ARAging],
+    open_before: Sequence[InvoiceRecord],
 ) -> WriteCount:
     """Cache records computed from the store's records as they are after this run.
 
-    ``sales`` and ``customers`` are what the store held before, updated with what was just
-    written: computed here rather than read back, because DynamoDB's index is eventually
-    consistent and a read right after the write could miss some of it. On an empty store that
-    is exactly the generated data set; with older days or other customers it is still what
-    GetKPIsUC computes today, so the cache never disagrees with the computation.
+    ``sales`` is what the store held before updated with what was just written, and the
+    receivables are the invoices open today before the run (``open_before``) updated with
+    the ledger just written: computed here rather than read back, because DynamoDB's
+    indexes are eventually consistent and a read right after the write could miss some of
+    it. On an empty store that is exactly the generated data set; with older days, other
+    invoices or other customers it is still what GetKPIsUC computes today, so the cache
+    never disagrees with the computation.
     """
-    snapshots = kpi_snapshots(today, sales, customers, currency)
+    invoices = {r.invoice_id: r for r in open_before}
+    invoices.update((r.invoice_id, r) for r in data.invoices)
+    aging = aging_as_of(data.today, data.customers, list(invoices.values()))
+    snapshots = kpi_snapshots(data.today, sales, aging, data.currency)
     written = 0
     for snapshot in snapshots:
         if repo.get_kpis(snapshot.kpis.period) != snapshot:
@@ -103,30 +119,32 @@ def seed(
     day = today if today is not None else clock.today()
     data = generate(seed, day, currency or get_settings().currency)
     report = progress if progress is not None else (lambda _line: None)
-    # Read once before writing: what changed is written, and the KPI cache is computed from
-    # these records updated with the new ones (see _write_kpis).
-    stored_customers = {row.customer_id: row for row in repo.get_ar_aging()}
+    # Read once before writing (by key, and today's open invoices): what changed is written,
+    # and the KPI cache is computed from these records updated with the new ones.
+    stored_customers = repo.get_customers(c.customer_id for c in data.customers)
+    stored_invoices = repo.get_invoice_records(r.invoice_id for r in data.invoices)
+    open_before = repo.open_invoices_as_of(day)
     history = 2 * max(KPI_PERIOD_DAYS)
     stored_sales = {d.date: d for d in repo.get_sales_series(max(history, SALES_DAYS), end=day)}
-    changed_customers, present = _write_changed(stored_customers, data.customers, "customer_id")
+
+    changed_customers = _changed(stored_customers, data.customers, "customer_id")
     if changed_customers:
-        repo.put_ar_aging(changed_customers)
-    customers = WriteCount(written=len(changed_customers), present=present)
+        repo.put_customers(changed_customers)
+    customers = _count(data.customers, changed_customers)
     report(_describe("customers", customers))
-    changed_days, present = _write_changed(stored_sales, data.sales, "date")
+    changed_invoices = _changed(stored_invoices, data.invoices, "invoice_id")
+    if changed_invoices:
+        repo.put_invoice_records(changed_invoices)
+    invoices = _count(data.invoices, changed_invoices)
+    report(_describe("invoices", invoices))
+    changed_days = _changed(stored_sales, data.sales, "date")
     if changed_days:
         repo.put_sales_days(changed_days)
-    sales = WriteCount(written=len(changed_days), present=present)
+    sales = _count(data.sales, changed_days)
     report(_describe("sales days", sales))
-    stored_customers.update((row.customer_id, row) for row in data.customers)
+
     stored_sales.update((d.date, d) for d in data.sales)
-    kpis = _write_kpis(
-        repo,
-        day,
-        data.currency,
-        sorted(stored_sales.values(), key=lambda d: d.date),
-        sorted(stored_customers.values(), key=lambda r: r.customer_id),
-    )
+    kpis = _write_kpis(repo, data, sorted(stored_sales.values(), key=lambda d: d.date), open_before)
     report(_describe("KPI records", kpis))
     actions = _write_actions(repo, data.actions)
     report(_describe("actions", actions))
@@ -134,6 +152,7 @@ def seed(
         seed=seed,
         today=day,
         customers=customers,
+        invoices=invoices,
         sales=sales,
         kpis=kpis,
         actions=actions,

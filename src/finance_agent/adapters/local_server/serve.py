@@ -163,10 +163,12 @@ def web_link(url: str, token: str) -> str:
 
 
 def _reminder_customer(repo: FinanceRepository) -> str | None:
-    customers = repo.get_ar_aging()
-    overdue = [c for c in customers if c.days_over_90 > 0 or c.days_61_90 > 0]
-    chosen = overdue or customers
-    return chosen[0].customer_id if chosen else None
+    """The customer owing the most overdue money today, from the books (None: nobody owes
+    anything past due, so no reminder example would work)."""
+    from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
+
+    overdue = AgingAsOfUC(repo).execute(min_days_overdue=1).customers
+    return overdue[0].customer_id if overdue else None
 
 
 def curl_examples(url: str, customer_id: str | None) -> list[str]:

@@ -7,12 +7,17 @@ from finance_agent.domain.kpi_math import compute_kpis
 from finance_agent.domain.models import KPIs
 from finance_agent.domain.period import parse_period
 from finance_agent.domain.ports import FinanceRepository
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 from finance_agent.shared import clock
 from finance_agent.shared.settings import get_settings
 
 
 class GetKPIsUC:
-    """Headline KPIs of a period: the cached record when it was made today, else computed."""
+    """Headline KPIs of a period: the cached record when it was made today, else computed.
+
+    Revenue and margin come from the daily sales; ``ar_total`` and ``ar_over_60`` from the
+    ledger, what its open invoices leave owed at the end of today (AgingAsOfUC).
+    """
 
     def __init__(
         self,
@@ -35,4 +40,5 @@ class GetKPIsUC:
             return cached.kpis.model_copy(update={"source": "cache"})
         # Two periods of sales: the one reported and the one before, for ``previous``.
         sales = self._repo.get_sales_series(parsed.days * 2, end=today)
-        return compute_kpis(parsed, today, sales, self._repo.get_ar_aging(), currency)
+        aging = AgingAsOfUC(self._repo, today=lambda: today).execute().customers
+        return compute_kpis(parsed, today, sales, aging, currency)

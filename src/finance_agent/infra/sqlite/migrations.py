@@ -19,17 +19,16 @@ import pydantic
 from finance_agent.domain.errors import StoreError
 from finance_agent.domain.ledger.records import Customer, InvoiceRecord
 from finance_agent.domain.models import ARAging
-from finance_agent.domain.money import from_cents
 from finance_agent.infra.ar_aging_conversion import opening_ledger
 from finance_agent.infra.sqlite.ledger_rows import (
     LEDGER_TABLES,
     write_customers,
     write_invoice_records,
 )
+from finance_agent.infra.sqlite.receivables import aging_from_row
 from finance_agent.shared.log import logger
 
 SCHEMA_VERSION: Final = 1
-_BUCKETS: Final = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -86,8 +85,7 @@ def _aging_rows(conn: sqlite3.Connection) -> Iterator[ARAging]:
     cursor.row_factory = sqlite3.Row
     for row in cursor.execute("SELECT * FROM ar_aging ORDER BY customer_id"):
         try:
-            names = {k: row[k] for k in ("customer_id", "customer_name", "email")}
-            yield ARAging(**names, **{b: from_cents(row[f"{b}_cents"]) for b in _BUCKETS})
+            yield aging_from_row(row)
         except (pydantic.ValidationError, TypeError, ArithmeticError) as exc:
             # A row no model accepts could not be read before either: skipped, not fatal.
             reason = type(exc).__name__
