@@ -308,16 +308,17 @@ def test_a_write_without_the_scope_is_refused_and_the_model_sees_the_403(
 def test_a_write_with_the_scope_is_recorded_as_the_caller(
     model: Model, make_provider: Callable[..., BedrockConverseProvider]
 ) -> None:
+    # CUST001 has money past due in the demo books whatever the day (tools/demo_ledger.py).
     model.answers(
-        asks_for("create_collection_reminder", {"customer_id": "CUST007"}),
+        asks_for("create_collection_reminder", {"customer_id": "CUST001"}),
         model_says(text("Reminder recorded.")),
     )
-    ask(make_provider(), "remind CUST007 to pay", identity=ACTOR)
+    ask(make_provider(), "remind CUST001 to pay", identity=ACTOR)
     [result] = model.tool_results(1)
     assert result["status"] == "success"
     action = result["content"][0]["json"]
     assert action["performed_by"] == ACTOR.principal
-    assert action["payload"]["customer_id"] == "CUST007"
+    assert action["payload"]["customer_id"] == "CUST001"
     assert get_repo().get_agent_action(action["action_id"]) is not None
 
 

@@ -119,12 +119,17 @@ def test_remind_records_an_action_once_and_lists_it_first(
     seeded: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     remind_on = (TODAY + timedelta(days=3)).isoformat()
+    invoice = next(  # an invoice of the demo books past due that day
+        r.invoice_id
+        for r in generate(42, TODAY).invoices
+        if r.invoice.customer_id == "CUST001" and r.invoice.due_date < TODAY and r.open_balance
+    )
     argv = [
         "remind",
         "--customer-id",
-        "CUST007",
+        "CUST001",
         "--invoice-id",
-        "INV9",
+        invoice,
         "--remind-date",
         remind_on,
     ]

@@ -4,6 +4,7 @@ by name gets that customer's answer. Through POST /agent/chat, on the demo data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -48,11 +49,12 @@ def test_a_reminder_it_is_told_not_to_send_is_not_recorded(message: str) -> None
     assert action_count() == before
 
 
+# Customers the demo books give money past due whatever the day (test_local_chat.DEBTORS).
 ONLY_ASKED = [
-    ("Should I remind CUST016?", "CUST016"),
-    ("What happens if I remind CUST019?", "CUST019"),
-    ("would it help to remind CUST008?", "CUST008"),
-    ("please, should I remind CUST016?", "CUST016"),
+    ("Should I remind CUST002?", "CUST002"),
+    ("What happens if I remind CUST003?", "CUST003"),
+    ("would it help to remind CUST001?", "CUST001"),
+    ("please, should I remind CUST002?", "CUST002"),
 ]
 
 
@@ -75,10 +77,10 @@ def test_a_question_about_a_reminder_explains_it_and_records_nothing(
 @pytest.mark.parametrize(
     "message",
     [
-        "Could you please remind CUST016 to pay?",
-        "Would you remind CUST016 to pay?",
-        "Let's remind CUST016",
-        "Reminder for CUST016 please",
+        "Could you please remind CUST001 to pay?",
+        "Would you remind CUST002 to pay?",
+        "Let's remind CUST003",
+        "Reminder for CUST001 please",
     ],
 )
 def test_a_polite_request_still_records_the_reminder(message: str) -> None:
@@ -102,33 +104,52 @@ def test_a_reminder_for_a_customer_named_in_full_records_it_for_that_customer() 
     row = next(
         r
         for r in tool("get_ar_aging", min_days_overdue=1)["customers"]
-        if r["customer_name"] == "Acme Analytics LLC"
+        if r["customer_name"] == "Lakeshore Logistics LLC"
     )
-    answer = ask("remind acme analytics llc to pay", identity=ANA)
+    answer = ask("remind lakeshore logistics llc to pay", identity=ANA)
     assert answer["reply"].startswith("Done"), answer["reply"]
     newest = tool("list_actions", limit=1)["items"][0]
     assert newest["payload"]["customer_id"] == row["customer_id"]
 
 
+def shared_name_start() -> tuple[str, list[dict[str, Any]]]:
+    """A first word of the names of two or more customers the receivables hold (as "Acme"
+    starts Acme Foods Co. and Acme Analytics LLC), and those customers."""
+    by_word: dict[str, list[dict[str, Any]]] = {}
+    for row in tool("get_ar_aging", min_days_overdue=0)["customers"]:
+        by_word.setdefault(row["customer_name"].split()[0], []).append(row)
+    return next((word, rows) for word, rows in sorted(by_word.items()) if len(rows) > 1)
+
+
 def test_a_name_start_that_fits_two_customers_is_asked_about() -> None:
+    word, rows = shared_name_start()
     before = action_count()
-    answer = ask("remind Acme to pay", identity=ANA)
+    answer = ask(f"remind {word} to pay", identity=ANA)
     assert "more than one customer" in answer["reply"]
-    assert "Acme Analytics LLC" in answer["reply"]
+    assert all(f"{r['customer_name']} ({r['customer_id']})" in answer["reply"] for r in rows)
     assert action_count() == before
 
 
 def test_an_unambiguous_name_start_is_enough() -> None:
-    row = customer("CUST008")
-    short = " ".join(row["customer_name"].split()[:2])  # "Acme Analytics"
+    row = customer("CUST002")
+    short = " ".join(row["customer_name"].split()[:2])  # "Lakeshore Logistics"
     answer = ask(f"how much does {short} owe?")
     assert f"{row['customer_name']} ({row['customer_id']}) owes" in answer["reply"]
 
 
-@pytest.mark.parametrize("message", ["how much does CUST008 owe?", "Is CUST022 overdue?"])
-def test_a_question_about_one_customer_gets_its_aging(message: str) -> None:
-    customer_id = message.split("CUST")[1][:3]
-    row = customer(f"CUST{customer_id}")
+def nothing_past_due() -> str:
+    """A customer who owes only what is not yet due."""
+    rows = tool("get_ar_aging", min_days_overdue=0)["customers"]
+    return str(next(r["customer_id"] for r in rows if not past_due(r)))
+
+
+@pytest.mark.parametrize(
+    ("message", "who"),
+    [("how much does {} owe?", lambda: "CUST001"), ("Is {} overdue?", nothing_past_due)],
+)
+def test_a_question_about_one_customer_gets_its_aging(message: str, who: Callable[[], str]) -> None:
+    row = customer(who())
+    message = message.format(row["customer_id"])
     answer = ask(message)
     reply = answer["reply"]
     assert answer["tools_used"] == ["get_ar_aging"]
