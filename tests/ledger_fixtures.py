@@ -115,3 +115,10 @@ def write_demo_ledger(ledger: Any, seed: int = 42, today: date | None = None) ->
     demo = generate_ledger(ledger_rng, day, sales, contacts)
     books.put_customers(demo.customers)
     books.put_invoice_records(demo.invoices)
+
+
+def debtor_ids(ledger: Any) -> list[str]:
+    """Customers owing money past due today, the most overdue first."""
+    from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
+
+    return [row.customer_id for row in AgingAsOfUC(ledger).execute(min_days_overdue=1).customers]
