@@ -29,6 +29,10 @@ from finance_agent.tools.demo_ledger import extend_sales, generate_ledger
 from finance_agent.tools.demo_sales import generate_sales
 
 FIRST_ISSUE_AGO = 200  # days before today of the small books' first invoice
+# The fields of each invoice the invoice list answers: what it is, then its figures.
+_INVOICE = ("invoice_id", "customer_id", "customer_name", "issue_date", "due_date", "amount")
+_FIGURES = ("open_balance", "days_past_due", "bucket", "disputed", "last_reminder_date")
+INVOICE_FIELDS = frozenset(_INVOICE + _FIGURES)
 
 
 def _record(

@@ -14,24 +14,11 @@ import pytest
 from finance_agent.bootstrap import get_ledger, get_repo
 from finance_agent.domain.usecases.list_invoices import ListInvoicesUC
 from finance_agent.shared import clock
-from ledger_fixtures import FIRST_ISSUE_AGO, write_small_books
+from ledger_fixtures import FIRST_ISSUE_AGO, INVOICE_FIELDS, write_small_books
 
 AR_AGING = "/agent/tools/ar-aging"
 INVOICES = "/agent/tools/invoices"
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
-INVOICE_FIELDS = {
-    "invoice_id",
-    "customer_id",
-    "customer_name",
-    "issue_date",
-    "due_date",
-    "amount",
-    "open_balance",
-    "days_past_due",
-    "bucket",
-    "disputed",
-    "last_reminder_date",
-}
 
 Api = Callable[..., Any]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from finance_agent.adapters import action_group
+from action_group_calls import ask as ask_tool
 from finance_agent.adapters.action_group_size import MAX_ANSWER_BYTES, answer_size
 from finance_agent.adapters.http.v2_events import call_route
 from finance_agent.bootstrap import get_ledger
@@ -52,23 +52,8 @@ def _long_ledger() -> None:
 
 
 def ask(**arguments: str) -> tuple[int, dict[str, Any]]:
-    route = route_by_id("list_invoices")
-    event = {
-        "messageVersion": "1.0",
-        "sessionId": "session-1",
-        "actionGroup": "finance-tools",
-        "apiPath": route.path,
-        "httpMethod": route.method,
-        "parameters": [{"name": k, "type": "string", "value": v} for k, v in arguments.items()],
-        "sessionAttributes": {},
-        "promptSessionAttributes": {},
-    }
-    answer = action_group.handler(event, None)
-    assert answer_size(answer) <= MAX_ANSWER_BYTES < 25 * 1024
-    response = answer["response"]
-    return response["httpStatusCode"], json.loads(
-        response["responseBody"]["application/json"]["body"]
-    )
+    status, body, _ = ask_tool("list_invoices", **arguments)
+    return status, body
 
 
 def everything(**arguments: Any) -> list[dict[str, Any]]:

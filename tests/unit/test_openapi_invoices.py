@@ -18,22 +18,9 @@ from finance_agent.openapi import build_openapi
 from finance_agent.openapi_bedrock import build_bedrock_openapi
 from finance_agent.routes import route_by_id
 from finance_agent.shared.settings import get_settings
-from ledger_fixtures import write_small_books
+from ledger_fixtures import INVOICE_FIELDS, write_small_books
 
 SECRET = "openapi-ledger-test-secret-at-least-32-bytes"
-INVOICE_FIELDS = {
-    "invoice_id",
-    "customer_id",
-    "customer_name",
-    "issue_date",
-    "due_date",
-    "amount",
-    "open_balance",
-    "days_past_due",
-    "bucket",
-    "disputed",
-    "last_reminder_date",
-}
 
 
 @pytest.fixture(scope="module")
