@@ -8,8 +8,10 @@
 #          `finance-agent serve`
 #   TOKEN  a bearer token with the agent:actions scope (as the issuer writes it)
 #
-# It records two collection reminders (invoice ids SMOKE-<time>-<n>, in the action log like any
-# other) and asks the chat two questions. Needs curl and python3, nothing else.
+# It records two collection reminders about the most overdue customer's oldest past-due invoice
+# (real reminders: in the action log like any other, and that invoice's last reminder date;
+# run again the same day, it finds them already recorded) and asks the chat two questions.
+# Needs curl and python3, nothing else.
 # Environment: SMOKE_TIMEOUT (seconds per request, default 35), SMOKE_ORIGIN (also check the
 # CORS preflight for this origin, which must be allowed).
 set -euo pipefail
@@ -138,12 +140,27 @@ ok "$(value 'len(b["days"])') days"
 
 call GET "/agent/tools/ar-aging"
 expect_status 200
-check 'isinstance(b["customers"], list)'
+check 'isinstance(b["customers"], list) and b["basis"] == "due_date" and b["as_of"]'
 if [ "$(value 'len(b["customers"])')" = "0" ]; then
   fail "no customers in the store: load or seed data first (docs/deploy.md)"
 fi
+TODAY="$(value 'b["as_of"]')"
+ok "$(value 'len(b["customers"])') customers owing, as of $TODAY"
+
+call GET "/agent/tools/ar-aging?min_days_overdue=1&as_of=$TODAY&basis=due_date"
+expect_status 200
+check "b['as_of'] == '$TODAY' and all(c['total'] > c['current'] for c in b['customers'])"
+if [ "$(value 'len(b["customers"])')" = "0" ]; then
+  fail "nobody owes anything past due: the reminder checks need a past-due invoice"
+fi
 CUSTOMER="$(value 'b["customers"][0]["customer_id"]')"
-ok "$(value 'len(b["customers"])') customers"
+ok "$(value 'len(b["customers"])') customers past due, the most overdue $CUSTOMER"
+
+call GET "/agent/tools/invoices?customer_id=$CUSTOMER&status=overdue&limit=1"
+expect_status 200
+check 'len(b["invoices"]) == 1 and "next_token" in b and b["invoices"][0]["days_past_due"] > 0'
+INVOICE="$(value 'b["invoices"][0]["invoice_id"]')"
+ok "oldest past-due invoice $INVOICE, $(value 'b["invoices"][0]["open_balance"]') open"
 
 call GET "/agent/actions?limit=5"
 expect_status 200
@@ -151,32 +168,46 @@ check 'isinstance(b["items"], list) and len(b["items"]) <= 5 and "next_token" in
 ok "$(value 'len(b["items"])') actions"
 
 # -- the write route ---------------------------------------------------------------------------
-REMINDER="{\"customer_id\": \"$CUSTOMER\", \"invoice_id\": \"SMOKE-$RUN-1\"}"
+# Run again the same day, a reminder is already recorded: 200 with it, not 201.
+expect_recorded() {
+  case "$STATUS" in 200 | 201) ;; *) fail "expected status 201, got $STATUS" ;; esac
+}
+json_text() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
+REMINDER="{\"customer_id\": $(json_text "$CUSTOMER"), \"invoice_id\": $(json_text "$INVOICE")}"
 call POST /agent/actions/collection-reminder "$REMINDER"
-expect_status 201
-check 'b["action"] == "collection_reminder" and b["payload"]["invoice_id"] and b["performed_by"]'
+expect_recorded
+check 'b["action"] == "collection_reminder" and b["payload"]["invoices"] and b["performed_by"]'
 ACTION_ID="$(value 'b["action_id"]')"
-ok "recorded $ACTION_ID for $CUSTOMER"
+ok "recorded $ACTION_ID for $CUSTOMER, invoice $INVOICE"
 
 call POST /agent/actions/collection-reminder "$REMINDER"
 expect_status 200
 check "b['action_id'] == '$ACTION_ID'"
 ok "the same reminder again: the recorded one"
 
+call GET "/agent/tools/invoices?customer_id=$CUSTOMER&status=overdue&limit=1"
+expect_status 200
+check "b['invoices'][0]['last_reminder_date'] == '$TODAY'"
+ok "$INVOICE shows the reminder as its last"
+
 KEY="smoke-$RUN"
-REMINDER2="{\"customer_id\": \"$CUSTOMER\", \"invoice_id\": \"SMOKE-$RUN-2\"}"
+TOMORROW="$(python3 -c 'import datetime as d, sys
+print(d.date.fromisoformat(sys.argv[1]) + d.timedelta(days=1))' "$TODAY")"
+REMINDER2="{\"customer_id\": $(json_text "$CUSTOMER"), \"invoice_id\": $(json_text "$INVOICE"),
+  \"remind_date\": \"$TOMORROW\"}"
 call POST /agent/actions/collection-reminder "$REMINDER2" "Idempotency-Key: $KEY"
-expect_status 201
+expect_recorded
+KEYED_STATUS="$STATUS"
 KEYED_ID="$(value 'b["action_id"]')"
 ok "with Idempotency-Key"
 call POST /agent/actions/collection-reminder "$REMINDER2" "Idempotency-Key: $KEY"
-expect_status 201
+expect_status "$KEYED_STATUS"
 check "b['action_id'] == '$KEYED_ID' and h.get('idempotent-replayed') == 'true'"
 ok "retried with the same Idempotency-Key: replayed"
 
 # The action list reads an index that DynamoDB updates within a moment: a few tries.
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  call GET "/agent/actions?limit=20"
+  call GET "/agent/actions?limit=100"
   expect_status 200
   if holds "'$ACTION_ID' in [a['action_id'] for a in b['items']]"; then
     break

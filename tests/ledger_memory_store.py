@@ -29,6 +29,7 @@ class MemoryLedger(LedgerRepository):
         self.records: dict[str, InvoiceRecord] = {}
         self.examined: Counter[str] = Counter()
         self.writes: Counter[str] = Counter()
+        self.reminders: dict[str, set[date]] = {}
 
     def put_customers(self, customers: Iterable[Customer]) -> None:
         for customer in customers:
@@ -103,6 +104,18 @@ class MemoryLedger(LedgerRepository):
             return (date.fromisoformat(due), invoice_id)
         except ValueError:
             raise ValidationError("next_token", "must be a next_token of this list") from None
+
+    def record_invoice_reminder(self, invoice_ids: Iterable[str], remind_date: date) -> None:
+        for invoice_id in invoice_ids:
+            self.reminders.setdefault(invoice_id, set()).add(remind_date)
+
+    def last_reminder_dates(self, invoice_ids: Iterable[str], as_of: date) -> dict[str, date]:
+        found = {}
+        for invoice_id in set(invoice_ids):
+            days = [d for d in self.reminders.get(invoice_id, ()) if d <= as_of]
+            if days:
+                found[invoice_id] = max(days)
+        return found
 
     def first_issue_date(self) -> date | None:
         return min((r.invoice.issue_date for r in self.records.values()), default=None)

@@ -4,7 +4,9 @@ environment and ``get_repo.cache_clear()``."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
+from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared.settings import get_settings
 
@@ -24,3 +26,9 @@ def get_repo() -> FinanceRepository:
     from finance_agent.infra.sqlite_repo import SqliteRepo
 
     return SqliteRepo(settings.sqlite_file)
+
+
+def get_ledger() -> LedgerRepository:
+    """The same store seen as the company's books: both stores keep the ledger beside the
+    figures and the action log, so it follows ``get_repo()`` (and its ``cache_clear()``)."""
+    return cast("LedgerRepository", get_repo())

@@ -21,7 +21,8 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 SECURITY_SCHEME = "bearerAuth"
 DESCRIPTION = (
     "The backend of a finance-operations AI agent: read tools (KPIs, cash-flow forecast, "
-    "anomalies, sales history, receivables aging) and recorded actions (collection reminders). "
+    "anomalies, sales history, receivables aging and invoices as of any day) and recorded "
+    "actions (collection reminders). "
     "Every request needs a bearer token (JWT); recording an action needs the scope it names. "
     "Money is a JSON number rounded to cents; errors are "
     '`{"error", "message", "details": [{"field", "rule"}]}`.'
@@ -64,7 +65,11 @@ ERRORS: dict[int, str] = {
     401: "No valid bearer token.",
     403: "The token lacks the scope this operation needs.",
     404: "A resource the request names does not exist.",
-    409: "The Idempotency-Key was used with a different request, or that request is running.",
+    409: (
+        "The request contradicts what is recorded (a reminder for an invoice that is paid or "
+        "not yet past due, or for a customer with nothing past due), or the Idempotency-Key "
+        "was used with a different request, or that request is running."
+    ),
     429: "The model or agent behind the chat asks to slow down; retry after `Retry-After`.",
     500: "Unexpected error: the body carries only the `request_id`.",
     502: "The model or agent behind the chat failed or refused; the body has the `request_id`.",

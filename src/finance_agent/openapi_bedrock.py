@@ -224,7 +224,8 @@ def build_bedrock_openapi() -> dict[str, Any]:
             "version": info["version"],
             "description": (
                 "The finance agent's tools: KPIs, cash-flow forecast, unusual sales days, sales "
-                "history, receivables aging, recorded actions and collection reminders. Money is "
+                "history, receivables aging and invoices, recorded actions and collection "
+                "reminders. Money is "
                 "a JSON number rounded to cents; errors are "
                 '{"error", "message", "details": [{"field", "rule"}]}.'
             ),

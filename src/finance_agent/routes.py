@@ -19,6 +19,7 @@ from finance_agent.domain.models import (
     CashflowForecast,
     KPIs,
 )
+from finance_agent.domain.models.invoice_list import InvoiceList
 from finance_agent.shared.auth import ACTIONS_SCOPE
 
 HANDLERS = "finance_agent.adapters.handlers"
@@ -136,9 +137,28 @@ ROUTES: tuple[Route, ...] = (
         response_model=schemas.ARAgingList,
         summary="Receivables aging per customer",
         description=(
-            "What each customer owes by days past due, the most overdue (over 60 days) first."
+            "What each customer owes by days past due, from the invoices and settlements of "
+            "the books as of a day (default today), the most overdue (over 60 days) first."
         ),
         long_list=LongList("customers", "ask with a higher min_days_overdue"),
+    ),
+    Route(
+        operation_id="list_invoices",
+        method="GET",
+        path="/agent/tools/invoices",
+        handler=f"{HANDLERS}.receivables.list_invoices.handler",
+        query_model=schemas.InvoicesQuery,
+        response_model=InvoiceList,
+        summary="Invoices with what is owed on each",
+        description=(
+            "Invoices as of a day in due-date order, a page at a time (next_token): open (the "
+            "default, overdue ones included), overdue, paid or all, of every customer or one. "
+            "Each with its open balance, days past due, aging bucket, disputed flag and the "
+            "day it was last named in a collection reminder."
+        ),
+        long_list=LongList(
+            "invoices", "ask for the next page, or one customer's invoices", page_size="limit"
+        ),
     ),
     Route(
         operation_id="create_collection_reminder",
@@ -152,7 +172,9 @@ ROUTES: tuple[Route, ...] = (
         idempotent=True,
         summary="Record a collection reminder",
         description=(
-            "Records a reminder to collect what a customer owes. The same reminder (customer, "
+            "Records a reminder to collect what a customer owes: a named invoice must be "
+            "that customer's, open and past due; without one, the reminder lists every "
+            "past-due invoice of the customer. The same reminder (customer, "
             "invoice, date) is recorded once: posting it again answers 200 with the existing "
             "action. An Idempotency-Key header makes a retry return the first response."
         ),

@@ -1,9 +1,10 @@
 """Every function's permissions, read from its role: what it needs and nothing wider.
 
 Read routes may only GetItem, BatchGetItem and Query (the table and its indexes); the
-reminder route may also write actions and Idempotency-Key records; the chat may write those
-and its history and call the configured Bedrock agent or model. No wildcard action, no
-wildcard resource on the table, no Scan anywhere.
+reminder route may also write actions and Idempotency-Key records, and note on each invoice
+a reminder names the day it was named (``REMINDER#``, UpdateItem only); the chat may write
+those and its history and call the configured Bedrock agent or model. No wildcard action,
+no wildcard resource on the table, no Scan anywhere.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ INDEX_ARNS = tuple(
 READS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"}
 ITEM_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 # Partition-key prefixes each kind of function may write (the *_pk functions in infra/dynamo/).
-ACTIONS = {"ACTION#*", "IDEMP#*"}
+ACTIONS = {"ACTION#*", "IDEMP#*", "REMINDER#*"}
 WRITES_ALLOWED: dict[str, set[str]] = {
     "create_collection_reminder": ACTIONS,
     "agent_chat": ACTIONS | {"CHAT#*"},
@@ -141,12 +142,21 @@ def test_each_function_has_only_the_table_access_its_work_needs(kind: str) -> No
         assert granted >= ITEM_WRITES  # actions and the Idempotency-Key records
 
 
-def test_only_idempotency_records_may_be_updated_or_deleted() -> None:
+def test_only_idempotency_records_may_be_updated_or_deleted_and_reminder_notes_updated() -> None:
+    noted = set()
     for kind, function in FUNCTIONS.items():
         for statement in _statements(_role(function)):
-            if {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(statement.actions):
-                prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            if not {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(statement.actions):
+                continue
+            prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            if prefixes == ["REMINDER#*"]:
+                # Adding a day to an invoice's reminder note: never deleting, never a put.
+                assert statement.actions == ("dynamodb:UpdateItem",), f"{kind}: {statement.raw}"
+                noted.add(kind)
+            else:
                 assert prefixes == ["IDEMP#*"], f"{kind}: {statement.raw}"
+    # Every function that records reminders notes them on the invoices it names.
+    assert noted == set(WRITES_ALLOWED)
 
 
 @pytest.mark.parametrize("kind", sorted(FUNCTIONS))
@@ -239,4 +249,4 @@ def test_read_only_functions_cannot_read_chats_or_stored_responses() -> None:
             prefixes = statement.condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
             assert not {"CHAT#*", "IDEMP#*", "*"} & set(prefixes), f"{kind}: {statement.raw}"
             # ... and can read the ledger the aging and KPIs come from.
-            assert {"CUSTOMER#*", "INVOICE#*", "LEDGER#*"} <= set(prefixes), kind
+            assert {"CUSTOMER#*", "INVOICE#*", "LEDGER#*", "REMINDER#*"} <= set(prefixes), kind

@@ -16,6 +16,7 @@ import pytest
 
 from e2e.conftest import SECRET, LocalServer, make_token, start_server
 from finance_agent.routes import ROUTES
+from ledger_fixtures import write_demo_ledger
 
 from .cfn import ROOT
 
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     running = start_server(tmp_path_factory.mktemp("smoke"), {"JWT_SECRET": SECRET})
+    write_demo_ledger(running.repo())  # the demo books, if the seed has not written them
     yield running
     running.stop()
 

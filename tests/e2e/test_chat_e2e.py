@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger_fixtures import write_demo_ledger
+
 from .conftest import LocalServer, ServerFactory
 
 
@@ -28,6 +30,7 @@ def printed_token(server: LocalServer) -> str:
 @pytest.fixture
 def client(server_factory: ServerFactory) -> Any:
     server = server_factory("unconfigured")
+    write_demo_ledger(server.repo())  # the demo books, if the seed has not written them
     with server.client(printed_token(server)) as http:
         yield http
 

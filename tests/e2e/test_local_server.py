@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -27,11 +28,14 @@ from finance_agent.domain.usecases import (
     GetKPIsUC,
     GetSalesHistoryUC,
     ListActionsUC,
-    ListOverdueCustomersUC,
 )
+from finance_agent.domain.usecases.create_collection_reminder import past_due_invoices
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
+from finance_agent.domain.usecases.list_invoices import ListInvoicesUC
 from finance_agent.routes import ROUTES
 from finance_agent.shared import clock
 from finance_agent.tools.seed_data import seed
+from ledger_fixtures import write_demo_ledger
 
 from .conftest import SECRET, LocalServer, ServerFactory, make_token
 
@@ -43,14 +47,36 @@ def as_json(model: BaseModel) -> Any:
     return json.loads(model.model_dump_json())
 
 
-def reminder_body(server: LocalServer, invoice: str | None = None) -> dict[str, str]:
-    customer = server.repo().get_ar_aging()[0].customer_id
-    return {"customer_id": customer, "invoice_id": invoice or f"INV-{uuid.uuid4().hex[:10]}"}
+# Each reminder a test sends is dated a day of its own, so no two tests send the same one
+# (today is left to the test of the last reminder date).
+_REMINDER_DAYS = itertools.count()
 
 
-def actions_for_invoice(server: LocalServer, invoice_id: str) -> list[AgentAction]:
+def past_due_invoice(server: LocalServer) -> tuple[str, str]:
+    """(customer, invoice) of the demo books with money past due today."""
+    repo = server.repo()
+    write_demo_ledger(repo)
+    debtor = AgingAsOfUC(repo).execute(min_days_overdue=1).customers[0].customer_id
+    first = next(past_due_invoices(repo, debtor, clock.today()))
+    return debtor, first.invoice_id
+
+
+def reminder_body(server: LocalServer) -> dict[str, str]:
+    """A reminder about a past-due invoice of the demo books that no test has sent."""
+    customer_id, invoice_id = past_due_invoice(server)
+    day = clock.today() + timedelta(days=1 + next(_REMINDER_DAYS) % 365)
+    return {"customer_id": customer_id, "invoice_id": invoice_id, "remind_date": day.isoformat()}
+
+
+def actions_for(server: LocalServer, body: dict[str, str]) -> list[AgentAction]:
+    """The recorded actions of the reminder ``body`` asks for."""
     page = server.repo().list_agent_actions(limit=100)
-    return [a for a in page.items if a.payload.get("invoice_id") == invoice_id]
+    return [
+        a
+        for a in page.items
+        if (a.payload.get("invoice_id"), a.payload.get("remind_date"))
+        == (body["invoice_id"], body["remind_date"])
+    ]
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -68,7 +94,8 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
 def test_an_empty_store_is_seeded_with_demo_data_through_today(server: LocalServer) -> None:
     repo = server.repo()
     assert repo.latest_sales_date() == clock.today()
-    assert len(repo.get_ar_aging()) == 50
+    assert len(repo.list_customers()) == 50  # the demo customers, with their books
+    assert repo.first_issue_date() is not None
     assert repo.get_agent_action("action-001") is not None
     assert "demo data" in server.stdout()
 
@@ -144,10 +171,64 @@ def test_sales_equal_the_stored_series(server: LocalServer, api: httpx.Client) -
 
 
 def test_ar_aging_lists_the_overdue_customers(server: LocalServer, api: httpx.Client) -> None:
+    write_demo_ledger(server.repo())
     response = api.get("/agent/tools/ar-aging", params={"min_days_overdue": 61})
-    expected = ListOverdueCustomersUC(server.repo()).execute(min_days_overdue=61)
+    expected = AgingAsOfUC(server.repo()).execute(min_days_overdue=61).customers
     assert response.json()["customers"] == [as_json(row) for row in expected]
     assert expected  # the demo data has seriously overdue customers
+
+
+def test_ar_aging_as_of_a_past_day_by_invoice_date(server: LocalServer, api: httpx.Client) -> None:
+    write_demo_ledger(server.repo())
+    day = (clock.today() - timedelta(days=45)).isoformat()
+    query = {"as_of": day, "basis": "invoice_date"}
+    response = api.get("/agent/tools/ar-aging", params=query)
+    assert response.status_code == 200, response.text
+    expected = AgingAsOfUC(server.repo()).execute(as_of=day, basis="invoice_date")
+    assert response.json()["customers"] == [as_json(row) for row in expected.customers]
+    assert (response.json()["as_of"], response.json()["basis"]) == (day, "invoice_date")
+    later = (clock.today() + timedelta(days=1)).isoformat()
+    body = assert_error(
+        api.get("/agent/tools/ar-aging", params={"as_of": later}), 400, "validation_error"
+    )
+    assert body["details"][0]["field"] == "as_of"
+
+
+def test_invoices_page_through_in_due_date_order(server: LocalServer, api: httpx.Client) -> None:
+    write_demo_ledger(server.repo())
+    customer_id, _ = past_due_invoice(server)
+    query: dict[str, Any] = {"customer_id": customer_id, "status": "all", "limit": 7}
+    seen: list[dict[str, Any]] = []
+    while True:
+        response = api.get("/agent/tools/invoices", params=query)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["invoices"]) <= 7
+        seen += page["invoices"]
+        if page["next_token"] is None:
+            break
+        query["next_token"] = page["next_token"]
+    expected = ListInvoicesUC(server.repo()).execute(
+        customer_id=customer_id, status="all", limit=100
+    )
+    assert seen == [as_json(view) for view in expected.invoices]
+    assert [i["due_date"] for i in seen] == sorted(i["due_date"] for i in seen)
+    overdue = api.get("/agent/tools/invoices", params={"status": "overdue"}).json()["invoices"]
+    assert overdue
+    assert all(i["days_past_due"] > 0 and i["open_balance"] > 0 for i in overdue)
+
+
+def test_a_reminder_shows_as_the_invoice_s_last_reminder(
+    server: LocalServer, api: httpx.Client
+) -> None:
+    customer_id, invoice_id = past_due_invoice(server)
+    today = clock.today().isoformat()
+    body = {"customer_id": customer_id, "invoice_id": invoice_id}
+    assert api.post(REMINDER, json=body).status_code in (200, 201)
+    params = {"customer_id": customer_id, "status": "overdue", "limit": 100}
+    listed = api.get("/agent/tools/invoices", params=params).json()["invoices"]
+    (shown,) = [i for i in listed if i["invoice_id"] == invoice_id]
+    assert shown["last_reminder_date"] == today
 
 
 def test_actions_come_newest_first_a_page_at_a_time(server: LocalServer, api: httpx.Client) -> None:
@@ -186,7 +267,7 @@ def test_the_same_reminder_again_answers_200_with_the_existing_action(
     again = api.post(REMINDER, json=body)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
-    assert len(actions_for_invoice(server, body["invoice_id"])) == 1
+    assert len(actions_for(server, body)) == 1
 
 
 def test_a_reminder_for_an_unknown_customer_is_404(api: httpx.Client) -> None:
@@ -260,7 +341,7 @@ def test_a_bad_token_is_401(server: LocalServer, authorization: str) -> None:
             401,
             "unauthorized",
         )
-    assert actions_for_invoice(server, body["invoice_id"]) == []
+    assert actions_for(server, body) == []
 
 
 def test_alg_none_is_refused(anonymous: httpx.Client) -> None:
@@ -278,7 +359,7 @@ def test_a_reminder_without_the_actions_scope_is_403(server: LocalServer) -> Non
         assert_error(client.post(REMINDER, json=body), 403, "forbidden")
     with server.client(make_token(scope="agent:read")) as client:
         assert_error(client.post(REMINDER, json=body), 403, "forbidden")
-    assert actions_for_invoice(server, body["invoice_id"]) == []
+    assert actions_for(server, body) == []
 
 
 def test_a_scope_list_claim_reaches_the_handler_as_api_gateway_passes_it(
@@ -403,7 +484,7 @@ def test_a_retry_with_the_same_idempotency_key_replays_the_first_response(
     assert first.status_code == 201, first.text
     assert (retry.status_code, retry.json()) == (201, first.json())
     assert retry.headers.get("idempotent-replayed") == "true"
-    assert len(actions_for_invoice(server, body["invoice_id"])) == 1
+    assert len(actions_for(server, body)) == 1
 
 
 def test_the_same_idempotency_key_with_another_body_is_409(
@@ -413,7 +494,7 @@ def test_the_same_idempotency_key_with_another_body_is_409(
     first_body, other_body = reminder_body(server), reminder_body(server)
     assert api.post(REMINDER, json=first_body, headers=key).status_code == 201
     assert_error(api.post(REMINDER, json=other_body, headers=key), 409, "conflict")
-    assert actions_for_invoice(server, other_body["invoice_id"]) == []
+    assert actions_for(server, other_body) == []
 
 
 def _post_concurrently(
@@ -439,7 +520,7 @@ def test_concurrent_duplicate_posts_create_exactly_one_action(
     responses = _post_concurrently(server, token, body, headers)
     assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
     assert len({r.json()["action_id"] for r in responses}) == 1
-    assert len(actions_for_invoice(server, body["invoice_id"])) == 1
+    assert len(actions_for(server, body)) == 1
     if not with_key:
         assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
 
@@ -464,7 +545,9 @@ def secretless(server_factory: ServerFactory, tmp_path: Any) -> LocalServer:
 
     folder = tmp_path / "secretless"
     folder.mkdir()
-    seed(SqliteRepo(folder / "finance.db"), today=clock.today() - timedelta(days=10))
+    stale = clock.today() - timedelta(days=10)
+    seed(SqliteRepo(folder / "finance.db"), today=stale)
+    write_demo_ledger(SqliteRepo(folder / "finance.db"), today=stale)
     return server_factory("secretless")
 
 
@@ -512,7 +595,7 @@ def test_a_store_that_is_not_the_demo_is_left_alone(
     )
     running = server_factory("own-data", {"JWT_SECRET": SECRET})
     assert running.repo().latest_sales_date() == last
-    assert running.repo().get_ar_aging() == []
+    assert running.repo().list_customers() == []
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no Ctrl+C for another process on Windows")

@@ -28,6 +28,7 @@ from finance_agent.bootstrap import get_repo
 from finance_agent.routes import find_route
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import SeedReport, seed
+from ledger_fixtures import write_demo_ledger
 
 SAMPLE_EVENT_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "apigw_v2_event.json"
 # Long enough for HS512 (64 bytes), so PyJWT never complains about a short HMAC key.
@@ -231,8 +232,11 @@ def sample_event() -> dict[str, Any]:
 
 @pytest.fixture
 def seeded() -> SeedReport:
-    """The demo data set (seed 42, sales ending today) in the test's SQLite store."""
-    return seed(get_repo())
+    """The demo data set (seed 42, sales ending today) in the test's SQLite store, with the
+    demo customers' books."""
+    report = seed(get_repo())
+    write_demo_ledger(get_repo(), report.seed, report.today)
+    return report
 
 
 @pytest.fixture

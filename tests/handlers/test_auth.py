@@ -63,9 +63,10 @@ def remind(api: Api, **kwargs: Any) -> Any:
 
 
 def _debtor_id() -> str:
-    from finance_agent.bootstrap import get_repo
+    from finance_agent.bootstrap import get_ledger
+    from ledger_fixtures import debtor_ids
 
-    return next(r.customer_id for r in get_repo().get_ar_aging() if r.past_due > 0)
+    return debtor_ids(get_ledger())[0]
 
 
 # -- no identity --------------------------------------------------------------------------------

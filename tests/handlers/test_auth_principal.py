@@ -59,9 +59,10 @@ def test_the_email_names_the_caller_only_when_the_issuer_verified_it(
 def test_an_unverified_email_cannot_record_a_reminder_as_a_colleague(
     api: Callable[..., Any], seeded: Any
 ) -> None:
-    from finance_agent.bootstrap import get_repo
+    from finance_agent.bootstrap import get_ledger
+    from ledger_fixtures import debtor_ids
 
-    debtor = get_repo().get_ar_aging()[0].customer_id
+    debtor = debtor_ids(get_ledger())[0]
     claims = {
         "sub": "mallory-sub",
         "email": "ana.controller@example.com",  # changed to a colleague's, not verified

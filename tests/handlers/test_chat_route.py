@@ -122,11 +122,11 @@ def test_a_bearer_token_verified_in_process_is_an_identity(
 
 
 def test_a_reminder_through_the_chat_needs_the_scope(api: Api) -> None:
-    refused = chat(api, {"message": "remind CUST007 to pay"}, claims=READER, scopes=None)
+    refused = chat(api, {"message": "remind CUST001 to pay"}, claims=READER, scopes=None)
     assert refused.status == 200
     assert "agent:actions" in refused.json["reply"]
     assert get_repo().get_chat_history(READER["email"], refused.json["session_id"])
-    done = chat(api, {"message": "remind CUST007 to pay"})
+    done = chat(api, {"message": "remind CUST001 to pay"})
     assert "Done" in done.json["reply"]
     assert done.json["tools_used"] == ["create_collection_reminder"]
 

@@ -8,6 +8,7 @@ from finance_agent.domain.usecases import GetKPIsUC
 from finance_agent.routes import route_by_id
 from finance_agent.shared.auth import ACTIONS_SCOPE, Identity, authenticate
 from finance_agent.tools.seed_data import seed
+from ledger_fixtures import write_demo_ledger
 
 READER = Identity(
     principal="reader@example.com",
@@ -44,6 +45,7 @@ def test_the_identity_reaches_the_handler_as_api_gateway_would_put_it() -> None:
 
 def test_a_write_without_the_scope_is_refused_through_a_tool_call_too() -> None:
     seed(get_repo())
+    write_demo_ledger(get_repo())
     route = route_by_id("create_collection_reminder")
     status, body = call_route(route, READER, {"customer_id": "CUST001"})
     assert status == 403

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from finance_agent.bootstrap import get_repo
+from finance_agent.bootstrap import get_ledger, get_repo
 from finance_agent.domain.errors import StoreError
 from finance_agent.domain.models import ARAging
 from finance_agent.domain.usecases import CreateCollectionReminderUC, ListActionsUC
+from finance_agent.domain.usecases.create_collection_reminder import past_due_invoices
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 from finance_agent.shared.clock import today
 from finance_agent.tools.demo_accounts import ACTION_COUNT
 
@@ -38,10 +40,21 @@ pytestmark = pytest.mark.usefixtures("seeded")
 Api = Callable[..., Any]
 
 
+def past_due_ids(customer_id: str) -> list[str]:
+    return [r.invoice_id for r in past_due_invoices(get_ledger(), customer_id, today())]
+
+
 @pytest.fixture
 def debtor() -> ARAging:
-    """A seeded customer who owes past-due money."""
-    return next(row for row in get_repo().get_ar_aging() if row.past_due > 0)
+    """A seeded customer with at least two invoices past due, from the ledger."""
+    rows = AgingAsOfUC(get_ledger()).execute().customers
+    return next(r for r in rows if r.past_due > 0 and len(past_due_ids(r.customer_id)) >= 2)
+
+
+@pytest.fixture
+def owed(debtor: ARAging) -> list[str]:
+    """The debtor's past-due invoices, oldest due first."""
+    return past_due_ids(debtor.customer_id)
 
 
 def in_days(days: int) -> str:
@@ -60,9 +73,9 @@ def post(api: Api, body: Any, claims: dict[str, Any] | None = None, **kwargs: An
 
 
 def test_a_reminder_is_recorded_and_answered_with_201_and_the_action(
-    api: Api, debtor: ARAging
+    api: Api, debtor: ARAging, owed: list[str]
 ) -> None:
-    body = {"customer_id": debtor.customer_id, "invoice_id": "INV-20931", "remind_date": in_days(3)}
+    body = {"customer_id": debtor.customer_id, "invoice_id": owed[0], "remind_date": in_days(3)}
     reply = post(api, body)
     assert reply.status == 201
     action = reply.json
@@ -71,7 +84,7 @@ def test_a_reminder_is_recorded_and_answered_with_201_and_the_action(
     assert action["status"] == "pending"
     assert action["payload"]["customer_id"] == debtor.customer_id
     assert action["payload"]["customer_name"] == debtor.customer_name
-    assert action["payload"]["invoice_id"] == "INV-20931"
+    assert action["payload"]["invoice_id"] == owed[0]
     assert action["payload"]["remind_date"] == in_days(3)
     assert action["performed_by"] == ANA["email"]
     assert reply.headers["content-type"] == "application/json"
@@ -247,9 +260,9 @@ def test_base64_of_something_that_is_not_json_is_a_400(
 
 
 def test_the_same_reminder_posted_again_without_a_key_answers_200_with_the_same_action(
-    api: Api, debtor: ARAging
+    api: Api, debtor: ARAging, owed: list[str]
 ) -> None:
-    body = {"customer_id": debtor.customer_id, "invoice_id": "INV-1", "remind_date": in_days(2)}
+    body = {"customer_id": debtor.customer_id, "invoice_id": owed[0], "remind_date": in_days(2)}
     first = post(api, body)
     second = post(api, body)
     assert (first.status, second.status) == (201, 200)
@@ -257,18 +270,20 @@ def test_the_same_reminder_posted_again_without_a_key_answers_200_with_the_same_
     assert action_count() == ACTION_COUNT + 1
 
 
-def test_a_different_invoice_or_date_is_a_different_reminder(api: Api, debtor: ARAging) -> None:
-    base = {"customer_id": debtor.customer_id, "invoice_id": "INV-1", "remind_date": in_days(2)}
+def test_a_different_invoice_or_date_is_a_different_reminder(
+    api: Api, debtor: ARAging, owed: list[str]
+) -> None:
+    base = {"customer_id": debtor.customer_id, "invoice_id": owed[0], "remind_date": in_days(2)}
     assert post(api, base).status == 201
-    assert post(api, {**base, "invoice_id": "INV-2"}).status == 201
+    assert post(api, {**base, "invoice_id": owed[1]}).status == 201
     assert post(api, {**base, "remind_date": in_days(3)}).status == 201
     assert action_count() == ACTION_COUNT + 3
 
 
 def test_a_retry_with_the_same_idempotency_key_replays_the_first_response(
-    api: Api, debtor: ARAging
+    api: Api, debtor: ARAging, owed: list[str]
 ) -> None:
-    body = {"customer_id": debtor.customer_id, "invoice_id": "INV-7", "remind_date": in_days(1)}
+    body = {"customer_id": debtor.customer_id, "invoice_id": owed[-1], "remind_date": in_days(1)}
     key = {"idempotency-key": "3f1d2c4b-retry-0001"}
     first = post(api, body, headers=key)
     retry = post(api, body, headers=key)
@@ -282,10 +297,12 @@ def test_a_retry_with_the_same_idempotency_key_replays_the_first_response(
     assert action_count() == ACTION_COUNT + 1
 
 
-def test_the_same_idempotency_key_with_a_different_body_is_a_409(api: Api, debtor: ARAging) -> None:
+def test_the_same_idempotency_key_with_a_different_body_is_a_409(
+    api: Api, debtor: ARAging, owed: list[str]
+) -> None:
     key = {"Idempotency-Key": "key-conflict-1"}
     assert post(api, {"customer_id": debtor.customer_id}, headers=key).status == 201
-    other = {"customer_id": debtor.customer_id, "invoice_id": "INV-OTHER"}
+    other = {"customer_id": debtor.customer_id, "invoice_id": owed[0]}
     reply = post(api, other, headers=key)
     assert reply.status == 409
     assert reply.json["error"] == "conflict"
@@ -324,9 +341,9 @@ def test_a_malformed_idempotency_key_is_a_400(api: Api, debtor: ARAging, key: st
 
 
 def test_concurrent_identical_reminders_create_exactly_one_action(
-    api: Api, debtor: ARAging
+    api: Api, debtor: ARAging, owed: list[str]
 ) -> None:
-    body = {"customer_id": debtor.customer_id, "invoice_id": "INV-RACE", "remind_date": in_days(5)}
+    body = {"customer_id": debtor.customer_id, "invoice_id": owed[0], "remind_date": in_days(5)}
     statuses: list[int] = []
     bodies: list[dict[str, Any]] = []
     start = threading.Barrier(6)

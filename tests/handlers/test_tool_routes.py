@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from finance_agent.bootstrap import get_repo
+from finance_agent.bootstrap import get_ledger, get_repo
 from finance_agent.domain.usecases import (
     CashflowForecastUC,
     DetectAnomaliesUC,
     GetKPIsUC,
     GetSalesHistoryUC,
     ListActionsUC,
-    ListOverdueCustomersUC,
 )
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 from finance_agent.shared.clock import today
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.demo_accounts import ACTION_COUNT, CUSTOMER_COUNT
@@ -34,8 +34,10 @@ CASHFLOW = "/agent/tools/cashflow"
 ANOMALIES = "/agent/tools/anomalies"
 SALES = "/agent/tools/sales"
 AR_AGING = "/agent/tools/ar-aging"
+INVOICES = "/agent/tools/invoices"
 ACTIONS = "/agent/actions"
-GET_PATHS = [KPIS, CASHFLOW, ANOMALIES, SALES, AR_AGING, ACTIONS]
+GET_PATHS = [KPIS, CASHFLOW, ANOMALIES, SALES, AR_AGING, INVOICES, ACTIONS]
+TOMORROW = (today() + timedelta(days=1)).isoformat()
 
 KPI_FIELDS = {
     "period",
@@ -166,14 +168,15 @@ def test_sales_default_to_120_days_and_match_the_use_case(api: Callable[..., Any
     assert body["days"] == [model_json(day) for day in days]
 
 
-def test_ar_aging_defaults_to_every_customer_and_matches_the_use_case(
+def test_ar_aging_defaults_to_every_customer_owing_today_and_matches_the_use_case(
     api: Callable[..., Any],
 ) -> None:
     reply = api("GET", AR_AGING)
     assert reply.status == 200
     assert reply.json["min_days_overdue"] == 0
-    assert len(reply.json["customers"]) == CUSTOMER_COUNT
-    expected = ListOverdueCustomersUC(get_repo()).execute(min_days_overdue=0)
+    assert (reply.json["as_of"], reply.json["basis"]) == (today().isoformat(), "due_date")
+    assert 0 < len(reply.json["customers"]) <= CUSTOMER_COUNT
+    expected = AgingAsOfUC(get_ledger()).execute(min_days_overdue=0).customers
     assert reply.json["customers"] == [model_json(row) for row in expected]
 
 
@@ -214,6 +217,11 @@ ACCEPTED = [
     (AR_AGING, {"min_days_overdue": "0"}),
     (AR_AGING, {"min_days_overdue": "61"}),
     (AR_AGING, {"min_days_overdue": "3650"}),
+    (AR_AGING, {"basis": "invoice_date", "as_of": today().isoformat()}),
+    (AR_AGING, {"basis": "due_date"}),
+    (INVOICES, {"limit": "1", "status": "overdue"}),
+    (INVOICES, {"limit": "100", "status": "all"}),
+    (INVOICES, {"status": "paid", "customer_id": "CUST001", "as_of": today().isoformat()}),
     (ACTIONS, {"limit": "1"}),
     (ACTIONS, {"limit": "100"}),
 ]
@@ -257,6 +265,21 @@ REFUSED = [
     (AR_AGING, "min_days_overdue", "-1"),
     (AR_AGING, "min_days_overdue", "3651"),
     (AR_AGING, "min_days_overdue", "sixty"),
+    (AR_AGING, "basis", "issue_date"),
+    (AR_AGING, "basis", ""),
+    (AR_AGING, "as_of", TOMORROW),
+    (AR_AGING, "as_of", "2026-02-30"),
+    (AR_AGING, "as_of", "20260101"),
+    (AR_AGING, "as_of", "01/02/2026"),
+    (INVOICES, "status", "late"),
+    (INVOICES, "status", "OPEN"),
+    (INVOICES, "limit", "0"),
+    (INVOICES, "limit", "101"),
+    (INVOICES, "limit", "fifty"),
+    (INVOICES, "as_of", TOMORROW),
+    (INVOICES, "customer_id", "a b"),
+    (INVOICES, "next_token", "not-a-token"),
+    (INVOICES, "next_token", ""),
     (ACTIONS, "next_token", "not-a-token"),
 ]
 

@@ -28,6 +28,7 @@ from finance_agent.shared.log import configure_logging
 from finance_agent.shared.session_signing import PRINCIPAL, SIGNATURE, sign_identity
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import seed
+from ledger_fixtures import write_demo_ledger
 
 SECRET = "action-group-tests-session-secret-0123456789"
 JWT_SECRET = "action-group-tests-jwt-secret-0123456789abcdef0123456789abcdef01"
@@ -40,9 +41,10 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     "cashflow_forecast": {"horizon": "14", "method": "sma"},
     "detect_anomalies": {"period": "last_60d", "method": "zscore", "threshold": "2.5"},
     "get_sales": {"days": "30"},
-    "get_ar_aging": {"min_days_overdue": "61"},
+    "get_ar_aging": {"min_days_overdue": "61", "basis": "due_date"},
+    "list_invoices": {"status": "overdue", "limit": "5"},
     "list_actions": {"limit": "5"},
-    "create_collection_reminder": {"customer_id": "CUST001", "invoice_id": "INV-42"},
+    "create_collection_reminder": {"customer_id": "CUST001"},
 }
 TYPES = {"horizon": "integer", "days": "integer", "min_days_overdue": "integer", "limit": "integer"}
 TYPES |= {"threshold": "number"}
@@ -68,6 +70,7 @@ def _seeded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("JWT_SECRET", JWT_SECRET)
     get_settings.cache_clear()
     seed(get_repo())
+    write_demo_ledger(get_repo())  # the demo books, if the seed has not written them
     yield
     get_settings.cache_clear()
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from action_group_calls import ask
 from demo_ledger_fixtures import put_aging
-from finance_agent.adapters import action_group
 from finance_agent.adapters.action_group_size import MAX_ANSWER_BYTES, answer_size, fit
 from finance_agent.adapters.http.v2_events import call_route
 from finance_agent.bootstrap import get_repo
@@ -61,28 +61,6 @@ def _large_store() -> None:
         repo.create_agent_action(
             "collection_reminder", {"customer_id": f"CUST{n:04d}", "note": "x" * 300}, "ana"
         )
-
-
-def ask(operation_id: str, **arguments: str) -> tuple[int, dict[str, Any], dict[str, Any]]:
-    route = route_by_id(operation_id)
-    event = {
-        "messageVersion": "1.0",
-        "sessionId": "session-1",
-        "actionGroup": "finance-tools",
-        "apiPath": route.path,
-        "httpMethod": route.method,
-        "parameters": [{"name": k, "type": "string", "value": v} for k, v in arguments.items()],
-        "sessionAttributes": {},
-        "promptSessionAttributes": {},
-    }
-    answer = action_group.handler(event, None)
-    assert answer_size(answer) <= MAX_ANSWER_BYTES < 25 * 1024
-    response = answer["response"]
-    return (
-        response["httpStatusCode"],
-        json.loads(response["responseBody"]["application/json"]["body"]),
-        answer,
-    )
 
 
 def api(operation_id: str, **arguments: Any) -> dict[str, Any]:

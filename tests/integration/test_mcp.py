@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from finance_agent.routes import Route, route_by_id, tool_routes
 from finance_agent.shared.auth import Identity, UnauthorizedError
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import seed
+from ledger_fixtures import write_demo_ledger
 
 READER = Identity(principal="reader@example.com")
 # Arguments for every read tool, typed as an MCP client sends them.
@@ -45,9 +46,11 @@ READS: dict[str, dict[str, Any]] = {
     "detect_anomalies": {"period": "last_60d", "threshold": 2.5},
     "get_sales": {"days": 30},
     "get_ar_aging": {"min_days_overdue": 61},
+    "list_invoices": {"status": "overdue", "limit": 5},
     "list_actions": {"limit": 5},
 }
-REMINDER = {"customer_id": "CUST001", "invoice_id": "INV-MCP-1"}
+# Everything CUST001 owes past due, on a day of its own (no demo action is for that day).
+REMINDER = {"customer_id": "CUST001", "remind_date": str(date.today() + timedelta(days=300))}
 Session = Callable[[Client], Awaitable[Any]]
 
 
@@ -84,6 +87,7 @@ async def _list_and_call(client: Client, calls: dict[str, dict[str, Any]]) -> di
 def store() -> Path:
     """The test's SQLite file, seeded: the MCP process and this one read the same store."""
     seed(get_repo())
+    write_demo_ledger(get_repo())  # the demo books, if the seed has not written them
     return get_settings().sqlite_file
 
 
@@ -126,7 +130,7 @@ def test_stdio_answers_what_the_api_answers_and_refuses_writes_without_a_token(
     assert refused.is_error
     assert _body(refused)["error"] == "forbidden"
     recorded = get_repo().list_agent_actions(limit=100).items
-    assert all(action.payload.get("invoice_id") != REMINDER["invoice_id"] for action in recorded)
+    assert all(action.payload.get("remind_date") != REMINDER["remind_date"] for action in recorded)
 
 
 def test_stdio_with_a_scoped_token_records_the_reminder_as_its_owner(store: Path) -> None:
@@ -137,7 +141,7 @@ def test_stdio_with_a_scoped_token_records_the_reminder_as_its_owner(store: Path
     created = _body(results["create_collection_reminder"])
     assert not results["create_collection_reminder"].is_error
     assert created["performed_by"] == "ops@example.com"
-    assert created["payload"]["invoice_id"] == "INV-MCP-1"
+    assert created["payload"]["remind_date"] == REMINDER["remind_date"]
     assert _body(results["list_actions"])["items"][0]["action_id"] == created["action_id"]
 
 
@@ -179,6 +183,7 @@ def test_stdio_refuses_to_start_with_a_bad_token(store: Path, token: str) -> Non
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     running = start_server(tmp_path_factory.mktemp("mcp-server"), {"JWT_SECRET": SECRET})
+    write_demo_ledger(running.repo())
     yield running
     running.stop()
 

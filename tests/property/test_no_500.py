@@ -25,12 +25,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from finance_agent.adapters.http.schemas import ID_PATTERN, PERIOD_PATTERN
-from finance_agent.bootstrap import get_repo
+from finance_agent.bootstrap import get_ledger, get_repo
 from finance_agent.openapi import build_openapi
 from finance_agent.routes import ROUTES, Route
 from finance_agent.shared.auth import ACTIONS_SCOPE
 from finance_agent.shared.settings import get_settings
 from finance_agent.tools.seed_data import seed
+from ledger_fixtures import write_demo_ledger
 
 SECRET = "property-test-secret-" + "s" * 64
 EXAMPLES = 60
@@ -47,12 +48,17 @@ Event = dict[str, Any]
 
 @pytest.fixture
 def seeded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """A demo store and a JWT secret; the customer ids of the demo data."""
+    """A demo store with its books and a JWT secret; the customer ids of the demo data and
+    some of their invoices' ids (a reminder's body may name either)."""
     monkeypatch.setenv("JWT_SECRET", SECRET)
     get_settings.cache_clear()
     repo = get_repo()
     seed(repo)
-    return sorted(row.customer_id for row in repo.get_ar_aging())
+    write_demo_ledger(repo)
+    ledger = get_ledger()
+    invoices = ledger.list_invoices(open_only=True, limit=20).items
+    customers = [c.customer_id for c in ledger.list_customers()]
+    return sorted(customers) + [r.invoice_id for r in invoices]
 
 
 def _token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256") -> str:
@@ -149,6 +155,9 @@ _scalar_text = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.from_regex(PERIOD_PATTERN, fullmatch=True),
     st.sampled_from(["", " ", "0", "-1", "1e309", "NaN", "inf", "last_0d", "last_366d", "null"]),
+    # Dates (as_of) and the words of the ledger's parameters (basis, status).
+    st.dates().map(str),
+    st.sampled_from(["open", "overdue", "paid", "all", "due_date", "invoice_date"]),
 )
 
 

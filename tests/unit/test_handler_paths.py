@@ -26,10 +26,13 @@ FLAT_NAMES = {
 
 
 def test_every_route_handler_lives_in_an_area_subpackage() -> None:
+    areas = {"figures", "receivables", "actions", "chat"}
     for route in ROUTES:
         area, module, attribute = route.handler.removeprefix(f"{HANDLERS}.").split(".")
         assert attribute == "handler"
-        assert handlers.FLAT_PATHS[module] == area, route.handler
+        assert area in areas, route.handler
+        # Routes added since the areas (list_invoices) have no flat path.
+        assert handlers.FLAT_PATHS.get(module, area) == area, route.handler
     assert set(handlers.FLAT_PATHS) == FLAT_NAMES
 
 

@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 SERVER_NAME = "finance-agent"
 INSTRUCTIONS = (
     "Finance tools of one company: KPIs, cash-flow forecast, unusual sales days, sales "
-    "history, receivables aging, recorded actions, and collection reminders (these need the "
-    "agent:actions scope). Money is a number rounded to cents in the result's currency."
+    "history, receivables aging and invoices as of any day, recorded actions, and collection "
+    "reminders (these need the agent:actions scope). Money is a number rounded to cents in "
+    "the company's one currency (named by the results that carry a currency)."
 )
 # Where the HTTP endpoint leaves the verified identity for the tool call (ASGI scope key).
 IDENTITY_KEY = "finance_agent.identity"

@@ -25,6 +25,7 @@ from finance_agent.adapters.http.input_rules import (
     Threshold,
 )
 from finance_agent.domain.models import ARAging, SalesDay
+from finance_agent.domain.models.ar_aging import AgingBasis
 from finance_agent.domain.period import MAX_PERIOD_DAYS
 
 
@@ -79,6 +80,15 @@ class SalesQuery(ApiModel):
     days: Days = Field(120, description="days of history ending today")
 
 
+AgingBasisName = Literal["due_date", "invoice_date"]
+InvoiceStatusName = Literal["open", "overdue", "paid", "all"]
+AS_OF = (
+    "the day the figures are as of, YYYY-MM-DD, from the first invoice's issue date to "
+    "today (default today): invoices issued after it and settlements dated after it are left "
+    "out, so an invoice paid later is open on it"
+)
+
+
 class ARAgingQuery(ApiModel):
     min_days_overdue: DaysOverdue = Field(
         0,
@@ -86,6 +96,33 @@ class ARAgingQuery(ApiModel):
             "only customers owing something at least this many days past due "
             "(0: every customer; 61: more than 60 days overdue)"
         ),
+    )
+    as_of: IsoDate | None = Field(None, description=AS_OF)
+    basis: AgingBasisName = Field(
+        "due_date",
+        description=(
+            "due_date: buckets count days past the due date (not yet due, and due on the day, "
+            "in current); invoice_date: days since the issue date (0-30 in current)"
+        ),
+    )
+
+
+class InvoicesQuery(ApiModel):
+    customer_id: Identifier | None = Field(None, description="only this customer's invoices")
+    status: InvoiceStatusName = Field(
+        "open",
+        description=(
+            "open: a balance above zero on as_of, overdue ones included; overdue: open and "
+            "past due; paid: nothing owed; all"
+        ),
+    )
+    as_of: IsoDate | None = Field(None, description=AS_OF)
+    limit: PageSize = Field(50, description="invoices per page")
+    next_token: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2048,
+        description="next_token of the previous page, with the same customer_id, status and as_of",
     )
 
 
@@ -113,6 +150,8 @@ class SalesSeries(ApiModel):
 
 class ARAgingList(ApiModel):
     currency: str
+    as_of: date = Field(description="the day the figures are as of")
+    basis: AgingBasis = Field(description="what the buckets count days from")
     min_days_overdue: int
     customers: list[ARAging]
 

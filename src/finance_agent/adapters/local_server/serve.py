@@ -20,7 +20,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from finance_agent.bootstrap import get_repo
+from finance_agent.bootstrap import get_ledger, get_repo
+from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.ports import FinanceRepository
 from finance_agent.shared import clock
 from finance_agent.shared.auth import ACTIONS_SCOPE
@@ -162,12 +163,12 @@ def web_link(url: str, token: str) -> str:
     return f"{url}/#token={token}"
 
 
-def _reminder_customer(repo: FinanceRepository) -> str | None:
+def _reminder_customer(ledger: LedgerRepository) -> str | None:
     """The customer owing the most overdue money today, from the books (None: nobody owes
     anything past due, so no reminder example would work)."""
     from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 
-    overdue = AgingAsOfUC(repo).execute(min_days_overdue=1).customers
+    overdue = AgingAsOfUC(ledger).execute(min_days_overdue=1).customers
     return overdue[0].customer_id if overdue else None
 
 
@@ -179,7 +180,7 @@ def curl_examples(url: str, customer_id: str | None) -> list[str]:
         f"curl -s {auth} {shlex.quote(url + '/agent/tools/anomalies?period=last_60d')}",
     ]
     if customer_id is not None:
-        body = f'{{"customer_id": "{customer_id}", "invoice_id": "INV-DEMO-1"}}'
+        body = f'{{"customer_id": "{customer_id}"}}'
         lines.append(
             f"curl -s -X POST {auth} -H 'Content-Type: application/json'"
             f" -H 'Idempotency-Key: demo-reminder-1' -d {shlex.quote(body)}"
@@ -281,7 +282,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000) -> None:
     url = public_url(host, int(sock.getsockname()[1]))
     token = mint_token(settings)
     warning = exposure_warning(host, settings)
-    _say(banner(url, settings, token, generated, _reminder_customer(repo), warning))
+    _say(banner(url, settings, token, generated, _reminder_customer(get_ledger()), warning))
     # On Ctrl+C uvicorn shuts down cleanly, then re-raises the signal: no traceback for that.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])

@@ -76,6 +76,20 @@ class LedgerRepository(Protocol):
         """
         ...
 
+    # -- reminders per invoice (``REMINDER#<invoice_id>``) --
+    def record_invoice_reminder(self, invoice_ids: Iterable[str], remind_date: date) -> None:
+        """Note that a reminder dated ``remind_date`` named each of ``invoice_ids``.
+
+        Idempotent: noting the same day again changes nothing. Written by the reminder use
+        case with the action, so the invoice list can show the last reminder by key.
+        """
+        ...
+
+    def last_reminder_dates(self, invoice_ids: Iterable[str], as_of: date) -> dict[str, date]:
+        """The latest reminder day on or before ``as_of`` of each of ``invoice_ids`` that has
+        one (read by key, one batch); a reminder dated after ``as_of`` is not counted."""
+        ...
+
     def first_issue_date(self) -> date | None:
         """The earliest issue date of any invoice, None when the ledger is empty.
 

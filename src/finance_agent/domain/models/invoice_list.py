@@ -30,11 +30,17 @@ class InvoiceView(DomainModel):
     issue_date: date
     due_date: date
     amount: Amount = Field(gt=0)
-    open_balance: Amount = Field(ge=0)
-    days_past_due: int = Field(ge=0)
+    open_balance: Amount = Field(ge=0, description="what was still owed at the end of the day")
+    days_past_due: int = Field(ge=0, description="days after the due date (0: not past due)")
     bucket: Bucket = Field(description="aging bucket by due date")
     disputed: bool
-    last_reminder_date: date | None = None
+    last_reminder_date: date | None = Field(
+        None,
+        description=(
+            "the latest day a recorded collection reminder named this invoice, on or before "
+            "the list's day (null: none)"
+        ),
+    )
 
 
 class InvoiceList(DomainModel):

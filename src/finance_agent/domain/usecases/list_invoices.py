@@ -19,14 +19,10 @@ CUSTOMER_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-', starting with
 _CUSTOMER_ID = re.compile(CUSTOMER_ID_PATTERN)
 
 # The day each listed invoice was last reminded about, for the invoice ids asked (absent:
-# never). The action log answers it; the list works without it.
+# never). By default the ledger's reminder records answer it, as of the list's day.
 ReminderDates = Callable[[Sequence[str]], Mapping[str, date]]
 # An invoice with the store token of the page it was read from (None: the first page).
 _Found = tuple[InvoiceRecord, str | None]
-
-
-def _no_reminders(_invoice_ids: Sequence[str]) -> Mapping[str, date]:
-    return {}
 
 
 def _check(customer_id: str | None, status: InvoiceStatus | str, limit: int) -> InvoiceStatus:
@@ -61,7 +57,7 @@ class ListInvoicesUC:
     ) -> None:
         self._ledger = ledger
         self._aging = AgingAsOfUC(ledger, today=today)
-        self._reminder_dates = reminder_dates or _no_reminders
+        self._reminder_dates = reminder_dates
 
     def execute(
         self,
@@ -146,7 +142,10 @@ class ListInvoicesUC:
     def _views(self, records: list[InvoiceRecord], day: date) -> list[InvoiceView]:
         ids = [r.invoice_id for r in records]
         customers = self._ledger.get_customers({r.invoice.customer_id for r in records})
-        reminded = self._reminder_dates(ids) if ids else {}
+        reminded: Mapping[str, date] = {}
+        if ids:
+            lookup = self._reminder_dates
+            reminded = lookup(ids) if lookup else self._ledger.last_reminder_dates(ids, day)
         views = []
         for record in records:
             known = customers.get(record.invoice.customer_id)

@@ -114,6 +114,32 @@ class DynamoLedger(BatchReads):
         next_token = encode_cursor(found[limit - 1]) if len(found) > limit else None
         return InvoicePage(items=found[:limit], next_token=next_token)
 
+    # -- reminders per invoice --
+    def record_invoice_reminder(self, invoice_ids: Iterable[str], remind_date: date) -> None:
+        # ADD to a string set: atomic, and a day added twice is kept once.
+        for invoice_id in dict.fromkeys(invoice_ids):
+            self._call(
+                "UpdateItem",
+                self.client.update_item,
+                TableName=self.table_name,
+                Key=items.key(ledger.reminder_pk(invoice_id)),
+                UpdateExpression="SET invoice_id = :id ADD #days :day",
+                ExpressionAttributeNames={"#days": ledger.REMINDED_ON},
+                ExpressionAttributeValues={
+                    ":id": {"S": invoice_id},
+                    ":day": {"SS": [remind_date.isoformat()]},
+                },
+            )
+
+    def last_reminder_dates(self, invoice_ids: Iterable[str], as_of: date) -> dict[str, date]:
+        raw = self._batch_get(ledger.reminder_pk(iid) for iid in invoice_ids)
+        found = {}
+        for invoice_id, days in self._parsed(raw, ledger.reminder_days_from_item):
+            last = max((day for day in days if day <= as_of), default=None)
+            if last is not None:
+                found[invoice_id] = last
+        return found
+
     def first_issue_date(self) -> date | None:
         raw = self._get_raw(ledger.LEDGER_META_PK) or {}
         stored = raw.get(ledger.FIRST_ISSUE_DATE, {}).get("S")

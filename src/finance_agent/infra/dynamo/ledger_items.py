@@ -12,6 +12,7 @@ another day, than it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Final
 
 from finance_agent.domain.ledger.records import Customer, InvoiceRecord
@@ -26,6 +27,7 @@ INVOICE_SETTLED: Final = "INVOICE_SETTLED"
 LEDGER_META_PK: Final = "LEDGER#META"
 FIRST_ISSUE_DATE: Final = "first_issue_date"
 AR_AGING_CONVERTED_ON: Final = "ar_aging_converted_on"
+REMINDED_ON: Final = "reminded_on"
 
 _CUSTOMER_FIELDS: Final = tuple(Customer.model_fields)
 _INVOICE_FIELDS: Final = ("invoice_id", "customer_id", "issue_date", "due_date", "amount")
@@ -119,3 +121,22 @@ def invoice_record_from_item(item: Mapping[str, Any]) -> InvoiceRecord:
     }
     items.check_keys(values, invoice_keys(record) | derived)
     return record
+
+
+# -- reminders per invoice --
+def reminder_pk(invoice_id: str) -> str:
+    return f"REMINDER#{invoice_id}"
+
+
+def reminder_days_from_item(item: Mapping[str, Any]) -> tuple[str, list[date]]:
+    """The invoice an item is about and the days reminders named it (a string set, so
+    adding a day twice keeps it once)."""
+    values = items.decode(item)
+    invoice_id, days = values.get("invoice_id"), values.get(REMINDED_ON)
+    if not isinstance(invoice_id, str) or not isinstance(days, set) or not days:
+        raise items.MalformedItem(f"bad or missing attributes: invoice_id, {REMINDED_ON}")
+    items.check_keys(values, {"pk": reminder_pk(invoice_id)})
+    try:
+        return invoice_id, [date.fromisoformat(day) for day in days]
+    except (TypeError, ValueError):
+        raise items.MalformedItem(f"bad or missing attributes: {REMINDED_ON}") from None

@@ -117,12 +117,30 @@ class SqliteLedger:
         next_token = encode_cursor(records[limit - 1]) if len(records) > limit else None
         return InvoicePage(items=records[:limit], next_token=next_token)
 
+    # -- reminders per invoice --
+    def record_invoice_reminder(self, invoice_ids: Iterable[str], remind_date: date) -> None:
+        rows = ((invoice_id, remind_date.isoformat()) for invoice_id in dict.fromkeys(invoice_ids))
+        with self._errors(), self._conn() as conn:
+            conn.executemany("INSERT OR IGNORE INTO invoice_reminders VALUES (?, ?)", rows)
+
+    def last_reminder_dates(self, invoice_ids: Iterable[str], as_of: date) -> dict[str, date]:
+        # The primary key (invoice_id, remind_date) holds each invoice's days in order.
+        select = (
+            "SELECT invoice_id, MAX(remind_date) AS last FROM invoice_reminders"
+            " WHERE remind_date <= ? AND invoice_id IN"
+        )
+        rows = self._by_keys(select, invoice_ids, " GROUP BY invoice_id", [as_of.isoformat()])
+        return {row["invoice_id"]: date.fromisoformat(row["last"]) for row in rows}
+
     def first_issue_date(self) -> date | None:
         rows = self._read("SELECT value FROM ledger_meta WHERE name = ?", (FIRST_ISSUE_DATE,))
         return date.fromisoformat(rows[0]["value"]) if rows else None
 
-    def _by_keys(self, select: str, keys: Iterable[str]) -> Iterator[sqlite3.Row]:
-        """``select`` ending in ``... IN``, run for the distinct keys in batches."""
+    def _by_keys(
+        self, select: str, keys: Iterable[str], tail: str = "", params: Sequence[Any] = ()
+    ) -> Iterator[sqlite3.Row]:
+        """``select`` ending in ``... IN`` (its own ``params`` first), then ``tail``, run
+        for the distinct keys in batches."""
         for batch in chunks(dict.fromkeys(keys), _KEYS_PER_READ):
             marks = ", ".join("?" * len(batch))
-            yield from self._read(f"{select} ({marks})", batch)
+            yield from self._read(f"{select} ({marks}){tail}", [*params, *batch])

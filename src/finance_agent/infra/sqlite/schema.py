@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS chat_sessions (
     owner TEXT NOT NULL, session_id TEXT NOT NULL, turns_json TEXT NOT NULL,
     expires_at TEXT NOT NULL, PRIMARY KEY (owner, session_id)
 ) WITHOUT ROWID;
+-- The days reminders named each invoice: the invoice list's last_reminder_date by key.
+-- New tables need no data upgrade, so one older files lack is simply made here.
+CREATE TABLE IF NOT EXISTS invoice_reminders (
+    invoice_id TEXT NOT NULL, remind_date TEXT NOT NULL, PRIMARY KEY (invoice_id, remind_date)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
 CREATE INDEX IF NOT EXISTS chat_sessions_expiry ON chat_sessions (expires_at);
 """

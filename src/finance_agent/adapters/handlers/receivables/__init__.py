@@ -1,1 +1,1 @@
-"""Handlers of what customers owe: receivables aging."""
+"""Handlers of what customers owe: receivables aging and the invoice list."""
