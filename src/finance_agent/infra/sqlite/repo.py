@@ -13,11 +13,18 @@ from finance_agent.infra.sqlite.chat import ChatHistory
 from finance_agent.infra.sqlite.figures import FigureRecords
 from finance_agent.infra.sqlite.idempotency import IdempotencyRecords
 from finance_agent.infra.sqlite.ledger import SqliteLedger
+from finance_agent.infra.sqlite.ledger_transaction import SqliteLedgerTransaction
 from finance_agent.infra.sqlite.receivables import ReceivableRecords
 
 
 class SqliteRepo(
-    FigureRecords, ReceivableRecords, ActionRecords, IdempotencyRecords, ChatHistory, SqliteLedger
+    FigureRecords,
+    ReceivableRecords,
+    ActionRecords,
+    IdempotencyRecords,
+    ChatHistory,
+    SqliteLedger,
+    SqliteLedgerTransaction,
 ):
     """FinanceRepository and LedgerRepository on a local SQLite file; safe to share between
     threads.
