@@ -104,7 +104,12 @@ def render_report(report: ImportReport) -> str:
         parts.append("Updated:\n" + table(("Record", "Id", "Fields changed"), changed))
     if report.problems:
         problems = [
-            ("file" if p.row is None else str(p.row), p.column or "", p.rule, p.value or "")
+            (
+                "file" if p.row is None else str(p.row),
+                p.column or "",
+                p.rule,
+                "" if p.value is None else f"'{p.value}'",  # quoted: spaces show
+            )
             for p in report.problems
         ]
         listing = table(("Row", "Column", "Rule", "Value"), problems)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import TypeVar
@@ -34,6 +35,22 @@ COUNTED: dict[ImportKind, tuple[str, ...]] = {
 }
 # A step of an import: the file's lines it covers, and the write it would make.
 _Step = tuple[int, Callable[[], None] | None]
+
+
+@dataclass
+class _Pass:
+    """One pass over a scanned file: what it reads, and what it finds in the ledger."""
+
+    file: LedgerFile
+    day: date
+    rows: int
+    progress: Progress
+    phase: str  # "checking" (nothing written) or "writing"
+    problems: ProblemLog
+    tally: Tally = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tally = Tally(COUNTED[self.file.kind])
 
 
 class _Refused(Exception):
@@ -91,15 +108,16 @@ class ImportLedgerUC:
             raise ValidationError("performed_by", "must name who performs the import")
         day = check_as_of(as_of, today=self._today(), first_issue=None)
         problems = ProblemLog()
-        tally = Tally(COUNTED[file.kind])
         rows = file.scan(problems, progress)
         at_once = self._transaction(file, dry_run)
+        run = _Pass(file, day, rows, progress, "writing" if at_once else "checking", problems)
         if not problems:
             if at_once is not None:
-                self._import_at_once(at_once, file, day, problems, tally, rows, progress)
+                self._import_at_once(at_once, run)
             else:
-                for _ in self._steps(file, day, problems, tally, rows, progress, "checking"):
+                for _ in self._steps(run):
                     pass
+        counts = run.tally.counts()
         report = ImportReport(
             kind=file.kind,
             file_name=file.name,
@@ -107,16 +125,14 @@ class ImportLedgerUC:
             dry_run=dry_run,
             status="refused" if problems else "would_import" if dry_run else "imported",
             rows=rows,
-            counts=tally.counts()
-            if not problems
-            else dict.fromkeys(tally.counts(), RecordCounts()),
-            changes=tally.changes() if not problems else [],
+            counts=counts if not problems else dict.fromkeys(counts, RecordCounts()),
+            changes=run.tally.changes() if not problems else [],
             problems=problems.listed(),
             problem_count=problems.count,
         )
         if report.status == "imported" and report.changed:
             if at_once is None:
-                self._write(file, day, rows, progress)
+                self._write(_Pass(file, day, rows, progress, "writing", ProblemLog()))
             self._finance.create_agent_action(
                 IMPORT_ACTION, self._payload(report), performed_by.strip(), status="completed"
             )
@@ -128,31 +144,18 @@ class ImportLedgerUC:
             return None
         return self._ledger if isinstance(self._ledger, TransactionalLedger) else None
 
-    def _import_at_once(
-        self,
-        ledger: TransactionalLedger,
-        file: LedgerFile,
-        day: date,
-        problems: ProblemLog,
-        tally: Tally,
-        rows: int,
-        progress: Progress,
-    ) -> None:
+    def _import_at_once(self, ledger: TransactionalLedger, run: _Pass) -> None:
         """Check and write in one pass and one transaction, rolled back at any problem."""
         with contextlib.suppress(_Refused), ledger.ledger_transaction() as writes:
-            for _, write in self._steps(
-                file, day, problems, tally, rows, progress, "writing", writes
-            ):
-                if write is not None and not problems:  # past a problem, only check
+            for _, write in self._steps(run, writes):
+                if write is not None and not run.problems:  # past a problem, only check
                     write()
-            if problems:
+            if run.problems:
                 raise _Refused
 
-    def _write(self, file: LedgerFile, day: date, rows: int, progress: Progress) -> None:
-        problems = ProblemLog()
-        tally = Tally(COUNTED[file.kind])
-        for _, write in self._steps(file, day, problems, tally, rows, progress, "writing"):
-            if problems:
+    def _write(self, run: _Pass) -> None:
+        for _, write in self._steps(run):
+            if run.problems:
                 # The store changed between the check and the write (another import): what
                 # is written stays, and running the import again finishes or reports it.
                 raise ConflictError(
@@ -161,44 +164,26 @@ class ImportLedgerUC:
             if write is not None:
                 write()
 
-    def _steps(
-        self,
-        file: LedgerFile,
-        day: date,
-        problems: ProblemLog,
-        tally: Tally,
-        rows: int,
-        progress: Progress,
-        phase: str,
-        writes: LedgerWrites | None = None,
-    ) -> Iterator[_Step]:
+    def _steps(self, run: _Pass, writes: LedgerWrites | None = None) -> Iterator[_Step]:
         done = 0
-        total = None if file.kind is ImportKind.SALES else rows
-        plans = self._plans(file, day, problems, tally, phase, writes or self._ledger)
-        for lines, write in plans:
+        total = None if run.file.kind is ImportKind.SALES else run.rows
+        for lines, write in self._plans(run, writes or self._ledger):
             done += lines
             yield lines, write
-            progress(phase, done, total)
+            run.progress(run.phase, done, total)
 
-    def _plans(
-        self,
-        file: LedgerFile,
-        day: date,
-        problems: ProblemLog,
-        tally: Tally,
-        phase: str,
-        writes: LedgerWrites,
-    ) -> Iterator[_Step]:
-        ledger, size = self._ledger, self._size
+    def _plans(self, run: _Pass, writes: LedgerWrites) -> Iterator[_Step]:
+        ledger, size, file, tally = self._ledger, self._size, run.file, run.tally
         if file.kind is ImportKind.INVOICES:
             for customers in plan_customers(file, ledger, tally, size):
                 yield 0, _write(writes.put_customers, customers)
-            checking = phase == "checking"
-            invoices = plan_invoices(file, ledger, day, problems, tally, size, build=not checking)
+            invoices = plan_invoices(
+                file, ledger, run.day, run.problems, tally, size, build=run.phase == "writing"
+            )
             for lines, records in invoices:
                 yield lines, _write(writes.put_invoice_records, records)
         elif file.kind is ImportKind.PAYMENTS:
-            for lines, records in plan_payments(file, ledger, problems, tally, size):
+            for lines, records in plan_payments(file, ledger, run.problems, tally, size):
                 yield lines, _write(writes.put_invoice_records, records)
         else:
             for lines, days in plan_sales(file, self._finance, tally, size):
