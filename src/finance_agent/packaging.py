@@ -8,8 +8,8 @@ the template's ``CodeUri``; the zip is what the size budget is checked on (and w
 
 Only the package's Python modules and ``py.typed`` are copied (an allow-list, so a stray
 ``.env`` or database file in the tree never ships). Left out: the local server and the web
-page (``starlette`` and ``uvicorn`` serve them on one machine) and the MCP server, none of
-which a Lambda function imports.
+page (``starlette`` and ``uvicorn`` serve them on one machine), the MCP server and the
+command line's progress bar (``tqdm``), none of which a Lambda function imports.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ PLATFORM = "manylinux2014_aarch64"
 PYTHON_VERSION = "3.12"
 MIB = 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * MIB  # our budget; Lambda's own limit is 250 MB
-# Dependencies only the local server or the MCP server need.
-SERVER_ONLY = frozenset({"starlette", "uvicorn", "mcp"})
+# Dependencies only the local server, the MCP server or the terminal (the import's progress
+# bar) need.
+SERVER_ONLY = frozenset({"starlette", "uvicorn", "mcp", "tqdm"})
 # Parts of the package no Lambda function imports (paths inside finance_agent/).
 SERVER_ONLY_PARTS = ("web/*", "adapters/local_server/*", "adapters/mcp*")
 # What the runtime reads from the package: its modules, and the typing marker.

@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from finance_agent.cli import actions, artifacts, figures, serving, store
+from finance_agent.cli import actions, artifacts, books, figures, receivables, serving, store
 from finance_agent.cli.console import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILURE,
@@ -35,6 +35,13 @@ FLAG_OF_FIELD = {
     "remind_date": "--remind-date",
     "performed_by": "--as",
     "method": "--method",
+    "as_of": "--as-of",
+    "basis": "--basis",
+    "min_days_overdue": "--min-days-overdue",
+    "status": "--status",
+    "map": "--map",
+    "date_format": "--date-format",
+    "aggregate": "--aggregate",
 }
 
 
@@ -48,6 +55,8 @@ def build_parser() -> FlagParser:
     json_flag.add_argument("--json", action="store_true", help="print the API's JSON")
     figures.add_commands(sub, json_flag)
     actions.add_commands(sub, json_flag)
+    receivables.add_commands(sub, json_flag)
+    books.add_commands(sub, json_flag)
     store.add_commands(sub)
     serving.add_serve(sub)
     artifacts.add_commands(sub)

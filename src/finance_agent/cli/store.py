@@ -1,12 +1,30 @@
-"""``seed`` and ``init-table``: the store made ready, with demo data or a DynamoDB table."""
+"""``seed`` and ``init-table``: the store made ready, with demo data or a DynamoDB table;
+and the configured store as the ledger, for the commands that read or import books."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, cast
 
 from finance_agent.cli.console import PROG, write
 from finance_agent.cli.flags import FlagParser, int_flag
 from finance_agent.shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from finance_agent.domain.ledger.ports import LedgerRepository
+    from finance_agent.domain.ports import FinanceRepository
+
+
+def ledger_store() -> tuple[FinanceRepository, LedgerRepository]:
+    """The configured store, as the figures' repository and as the ledger's.
+
+    Both stores (SqliteRepo, DynamoRepo) implement the two protocols; ``get_repo`` is typed
+    by the first only.
+    """
+    from finance_agent.bootstrap import get_repo
+
+    repo = get_repo()
+    return repo, cast("LedgerRepository", repo)
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
@@ -20,6 +20,7 @@ RATIO_STEP = Decimal(1).scaleb(-RATIO_PLACES)
 # sums themselves (``Money``) are not bounded, so a total of many large days is still served.
 MONEY_BOUND = Decimal(10) ** 15
 _MAX_DIGITS = 1000  # enough for any DynamoDB number (38 digits, up to 10^126) and sums
+_CENTS = Context(prec=28)
 
 
 def _quantize(value: Decimal | int | str | float, places: int) -> Decimal:
@@ -51,6 +52,11 @@ def to_ratio(value: Decimal | int | str | float) -> Decimal:
 
 def cents(value: Decimal) -> int:
     """Whole cents of a money amount, for stores that keep integers."""
+    if value.is_finite() and -MONEY_BOUND < value < MONEY_BOUND:
+        # Every recorded amount: 17 digits at most, exact in a 28-digit context. As
+        # ``to_money`` rounds it, without the context it sets up for any size (an import
+        # converts a few hundred thousand amounts).
+        return int(value.quantize(CENT, ROUND_HALF_UP, _CENTS).scaleb(MONEY_PLACES, _CENTS))
     return int(to_money(value) * 100)
 
 

@@ -6,15 +6,17 @@ scratch table is, and what it checks across rows once all are in (``_check_file`
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar, Self, TypeVar
 
 from finance_agent.domain.ledger.import_files import Progress, no_progress
 from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.models.import_report import ImportKind
-from finance_agent.imports.cells import CellError
-from finance_agent.imports.columns import locate
+from finance_agent.imports.cells import CellError, currency
+from finance_agent.imports.columns import COLUMNS, locate
 from finance_agent.imports.dates import DateReader
 from finance_agent.imports.options import CsvOptions
 from finance_agent.imports.reader import OpenedFile, Source
@@ -59,6 +61,28 @@ class Row:
         self.ok = False
 
 
+class StrictRow(Row):
+    """A row read on the fast path: the first broken rule raises ``CellError``, and the scan
+    reads the row again as a ``Row``, which reports every problem it has. The rules are the
+    same code either way; rows without a problem (nearly all) skip the bookkeeping.
+
+    Its cells hold one more, empty, at the end: where ``index`` points a column the header
+    does not have.
+    """
+
+    __slots__ = ()
+
+    def get(self, column: str, read: Callable[[str], T]) -> T | None:
+        return read(self._cells[self._index[column]])
+
+    def optional(self, column: str, read: Callable[[str], T]) -> T | None:
+        value = self._cells[self._index[column]]
+        return read(value) if value.strip() else None
+
+    def refuse(self, _column: str | None, rule: str, _value: object = None) -> None:
+        raise CellError(rule)
+
+
 def not_after(row: Row, column: str, day: date | None, today: date) -> None:
     """Payments and sales happened: none can be dated after today."""
     if day is not None and day > today:
@@ -73,6 +97,7 @@ class CsvBooks:
     def __init__(self, source: Source, options: CsvOptions, name: str | None = None) -> None:
         self.options = options.checked(self.kind)
         self.dates = DateReader(options.date_format)
+        self.currency = partial(currency, expected=options.currency)
         self._file = OpenedFile(source, name)
         self._scratch: Scratch | None = None
         self.columns: frozenset[str] = frozenset()
@@ -97,14 +122,23 @@ class CsvBooks:
                     return 0  # without its columns no row can be read
                 self.columns = frozenset(index)
                 width = len(cells)
+                # A column the header lacks reads the empty cell StrictRow's cells end with.
+                padded = {column: index.get(column, width) for column in COLUMNS[self.kind].all}
                 continue
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # a blank line, such as a spreadsheet's last
             rows += 1
-            row = Row(number, cells, index, problems)
-            if len(cells) > width:
-                row.refuse(None, f"must have at most {width} values, as the header")
-            values = self._parse(row)
+            values = None
+            if len(cells) == width:
+                cells.append("")
+                with contextlib.suppress(CellError):
+                    values = self._parse(StrictRow(number, cells, padded, problems))
+                cells.pop()
+            if values is None:  # a problem, or a short or long row: read it again, reporting
+                row = Row(number, cells, index, problems)
+                if len(cells) > width:
+                    row.refuse(None, f"must have at most {width} values, as the header")
+                values = self._parse(row)
             if values is not None:
                 batch.append(values)
             if len(batch) >= INSERT_BATCH:

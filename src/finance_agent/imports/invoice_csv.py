@@ -10,12 +10,13 @@ from typing import Any, ClassVar, Literal
 
 import finance_agent.imports.cells as cells
 from finance_agent.domain.ledger.import_files import CustomerLine, InvoiceLine
+from finance_agent.domain.ledger.import_records import checked_invoice
 from finance_agent.domain.ledger.problems import ProblemLog
-from finance_agent.domain.ledger.records import Invoice
 from finance_agent.domain.models.import_report import ImportKind
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 from finance_agent.imports.scratch import chunks
 
+_OWED = partial(cells.amount, low="zero")
 _LINE_FIELDS = "invoice_id, customer_id, issue_date, due_date, amount, disputed, paid, owed"
 
 
@@ -56,8 +57,8 @@ class InvoiceCsv(CsvBooks):
         amount = row.get("amount", cells.amount)
         disputed = row.get("disputed", cells.flag)
         paid = row.optional("paid_date", self.dates)
-        owed = row.optional("open_balance", partial(cells.amount, low="zero"))
-        row.get("currency", partial(cells.currency, expected=self.options.currency))
+        owed = row.optional("open_balance", _OWED)
+        row.get("currency", self.currency)
         if issued is not None and due is not None and due < issued:
             row.refuse("due_date", f"must be on or after issue_date ({issued})", due)
         if issued is not None and paid is not None and paid < issued:
@@ -104,12 +105,12 @@ class InvoiceCsv(CsvBooks):
         row, invoice_id, customer_id, issued, due, amount, disputed, paid, owed = values
         # Every value passed cells.py's rules (the models' own patterns and bounds, and due
         # after issue) in the scan: validating each again was most of the import's time.
-        invoice = Invoice.model_construct(
-            invoice_id=invoice_id,
-            customer_id=customer_id,
-            issue_date=date.fromisoformat(issued),
-            due_date=date.fromisoformat(due),
-            amount=Decimal(amount),
-            disputed=bool(disputed),
+        invoice = checked_invoice(
+            invoice_id,
+            customer_id,
+            date.fromisoformat(issued),
+            date.fromisoformat(due),
+            Decimal(amount),
+            bool(disputed),
         )
         return InvoiceLine(row, invoice, _day(paid), _money(owed))

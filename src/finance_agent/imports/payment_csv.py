@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Any, ClassVar, Literal
 
 import finance_agent.imports.cells as cells
 from finance_agent.domain.ledger.import_files import PaymentLine
+from finance_agent.domain.ledger.import_records import checked_settlement
 from finance_agent.domain.ledger.plan_invoices import IMPLIED_PREFIX
 from finance_agent.domain.ledger.problems import ProblemLog
-from finance_agent.domain.ledger.records import Settlement, SettlementKind
+from finance_agent.domain.ledger.records import SettlementKind
 from finance_agent.domain.models.import_report import ImportKind
 from finance_agent.imports.csv_books import CsvBooks, Row, not_after
 
@@ -28,7 +28,7 @@ class PaymentCsv(CsvBooks):
         day = row.get("date", self.dates)
         amount = row.get("amount", cells.amount)
         kind = row.get("kind", cells.settlement_kind)
-        row.get("currency", partial(cells.currency, expected=self.options.currency))
+        row.get("currency", self.currency)
         not_after(row, "date", day, self.options.today)
         if payment_id is not None and payment_id.startswith(IMPLIED_PREFIX):
             # Kept for the settlements an invoices file implies (paid_date, open_balance).
@@ -63,12 +63,12 @@ class PaymentCsv(CsvBooks):
                 yield batch
                 batch = []
             # Checked by cells.py in the scan, against the model's own patterns and bounds.
-            settlement = Settlement.model_construct(
-                settlement_id=payment_id,
-                invoice_id=invoice_id,
-                kind=SettlementKind(kind),
-                settled_on=date.fromisoformat(day),
-                amount=Decimal(amount),
+            settlement = checked_settlement(
+                payment_id,
+                invoice_id,
+                SettlementKind(kind),
+                date.fromisoformat(day),
+                Decimal(amount),
             )
             batch.append(PaymentLine(row, settlement))
         if batch:

@@ -42,7 +42,7 @@ class SalesCsv(CsvBooks):
         day = row.get("date", self.dates)
         revenue = row.get("revenue", partial(cells.amount, low=low))
         cogs = row.optional("cogs", partial(cells.amount, low=low)) or Decimal(0)
-        row.get("currency", partial(cells.currency, expected=self.options.currency))
+        row.get("currency", self.currency)
         not_after(row, "date", day, self.options.today)
         if day is None or not row.ok or revenue is None:
             return (row.number, day and day.isoformat(), None, None)

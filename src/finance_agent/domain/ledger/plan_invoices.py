@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from finance_agent.domain.ledger.import_files import CustomerLine, InvoiceFile, InvoiceLine
+from finance_agent.domain.ledger.import_records import checked_record, checked_settlement
 from finance_agent.domain.ledger.import_tally import Tally
 from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.ledger.problems import ProblemLog
-from finance_agent.domain.ledger.records import Customer, InvoiceRecord, Settlement
+from finance_agent.domain.ledger.records import Customer, InvoiceRecord, Settlement, SettlementKind
 
 IMPLIED_PREFIX = "import:"
 
@@ -35,6 +37,7 @@ class LineProblem(Exception):
         self.column, self.rule, self.value = column, rule, str(value)
 
 
+@lru_cache(maxsize=4096)  # a file's few hundred days, a settlement id for each of its rows
 def implied_id(day: date) -> str:
     return f"{IMPLIED_PREFIX}{day.isoformat()}"
 
@@ -79,14 +82,10 @@ def _implied(line: InvoiceLine, kept: list[Settlement], as_of: date) -> list[Set
                 balance if column == "open_balance" else day,
             )
         if gap > 0:
-            # Built unvalidated (as the record below): every value is derived from checked
-            # ones, and validating each again was most of the import's time.
+            # Every value is derived from checked ones (see import_records.py).
             implied.append(
-                Settlement.model_construct(
-                    settlement_id=implied_id(day),
-                    invoice_id=invoice.invoice_id,
-                    settled_on=day,
-                    amount=gap,
+                checked_settlement(
+                    implied_id(day), invoice.invoice_id, SettlementKind.PAYMENT, day, gap
                 )
             )
     return implied
@@ -95,11 +94,13 @@ def _implied(line: InvoiceLine, kept: list[Settlement], as_of: date) -> list[Set
 def record_for(line: InvoiceLine, stored: InvoiceRecord | None, as_of: date) -> InvoiceRecord:
     """The record ``line`` makes of its invoice; ``LineProblem`` when it cannot be one."""
     invoice = line.invoice
-    own = {implied_id(as_of)} | ({implied_id(line.paid_date)} if line.paid_date else set())
-    kept = [s for s in (stored.settlements if stored else ()) if s.settlement_id not in own]
-    settlements = sorted(
-        kept + _implied(line, kept, as_of), key=lambda s: (s.settled_on, s.settlement_id)
-    )
+    kept: list[Settlement] = []
+    if stored is not None and stored.settlements:
+        own = {implied_id(as_of)} | ({implied_id(line.paid_date)} if line.paid_date else set())
+        kept = [s for s in stored.settlements if s.settlement_id not in own]
+    settlements = kept + _implied(line, kept, as_of)
+    if len(settlements) > 1:
+        settlements.sort(key=lambda s: (s.settled_on, s.settlement_id))
     total = _total(settlements)
     if total > invoice.amount:
         last = settlements[-1].settled_on
@@ -122,7 +123,7 @@ def record_for(line: InvoiceLine, stored: InvoiceRecord | None, as_of: date) -> 
             invoice.issue_date,
         )
     # The record's own rules (settlements against it, not above it) hold by now.
-    return InvoiceRecord.model_construct(invoice=invoice, settlements=tuple(settlements))
+    return checked_record(invoice, tuple(settlements))
 
 
 def customer_for(line: CustomerLine, stored: Customer | None) -> Customer:

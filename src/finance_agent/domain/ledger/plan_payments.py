@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from finance_agent.domain.ledger.import_files import PaymentFile, PaymentLine
+from finance_agent.domain.ledger.import_records import checked_record
 from finance_agent.domain.ledger.import_tally import Tally
 from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.ledger.problems import ProblemLog
@@ -62,8 +63,8 @@ def _settle(
     if not (fits and changed):
         return None
     settlements = sorted(merged.values(), key=lambda s: (s.settled_on, s.settlement_id))
-    # Unvalidated: its rules (settlements against it, not above it) were checked above.
-    return InvoiceRecord.model_construct(invoice=invoice, settlements=tuple(settlements))
+    # Its rules (settlements against it, not above it) were checked above.
+    return checked_record(invoice, tuple(settlements))
 
 
 def plan_payments(

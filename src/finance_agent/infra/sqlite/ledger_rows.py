@@ -82,16 +82,17 @@ def write_invoice_records(conn: sqlite3.Connection, records: Iterable[InvoiceRec
     earliest: date | None = None
     for chunk in chunks(records, _CHUNK):
         latest = list({r.invoice_id: r for r in chunk}.values())  # the last of an id wins
+        rows = [_record_rows(record) for record in latest]
         conn.executemany(
             "INSERT OR REPLACE INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_invoice_row(record) for record in latest),
+            (invoice for invoice, _ in rows),
         )
         conn.executemany(
             "DELETE FROM settlements WHERE invoice_id = ?", ((r.invoice_id,) for r in latest)
         )
         conn.executemany(
             "INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?)",
-            (_settlement_row(s) for record in latest for s in record.settlements),
+            (settlement for _, settlements in rows for settlement in settlements),
         )
         first = min(record.invoice.issue_date for record in latest)
         earliest = first if earliest is None else min(earliest, first)
@@ -99,19 +100,25 @@ def write_invoice_records(conn: sqlite3.Connection, records: Iterable[InvoiceRec
         conn.execute(_KEEP_EARLIEST, (FIRST_ISSUE_DATE, earliest.isoformat()))
 
 
-def _invoice_row(record: InvoiceRecord) -> tuple[Any, ...]:
+def _record_rows(record: InvoiceRecord) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The invoice's row and its settlements' rows."""
     invoice = record.invoice
-    settled_on = record.settled_on
-    return (
+    settlements = [_settlement_row(settlement) for settlement in record.settlements]
+    # The record's open_balance and settled_on, in the rows' whole cents and ISO dates (which
+    # order as the dates do): an import writes a few hundred thousand of them.
+    open_cents = cents(invoice.amount) - sum(row[4] for row in settlements)
+    settled_on = max(row[3] for row in settlements) if settlements and not open_cents else None
+    row = (
         invoice.invoice_id,
         invoice.customer_id,
         invoice.issue_date.isoformat(),
         invoice.due_date.isoformat(),
         cents(invoice.amount),
         int(invoice.disputed),
-        cents(record.open_balance),
-        None if settled_on is None else settled_on.isoformat(),
+        open_cents,
+        settled_on,
     )
+    return row, settlements
 
 
 def _settlement_row(settlement: Settlement) -> tuple[Any, ...]:

@@ -14,9 +14,17 @@ from finance_agent.infra.sqlite.chat import ChatHistory
 from finance_agent.infra.sqlite.figures import FigureRecords
 from finance_agent.infra.sqlite.idempotency import IdempotencyRecords
 from finance_agent.infra.sqlite.ledger import SqliteLedger
+from finance_agent.infra.sqlite.ledger_transaction import SqliteLedgerTransaction
 
 
-class SqliteRepo(FigureRecords, ActionRecords, IdempotencyRecords, ChatHistory, SqliteLedger):
+class SqliteRepo(
+    FigureRecords,
+    ActionRecords,
+    IdempotencyRecords,
+    ChatHistory,
+    SqliteLedger,
+    SqliteLedgerTransaction,
+):
     """FinanceRepository and LedgerRepository on a local SQLite file; safe to share between
     threads.
 
