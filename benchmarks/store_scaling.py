@@ -2,10 +2,11 @@
 today's aging reads in a ledger of 100,000 invoices of which 2,000 are open.
 
 Starts its own moto server (DynamoDB's API over HTTP on loopback), fills one table with
-seed-like data (120 sales days, 50 customers) and 1k, then 10k, then 100k actions, and
-after each size runs the store's reads, summing ``ScannedCount`` over the Query calls they
-make (a botocore after-call hook on the benchmark's own client). Every read must examine
-the same number of items at every size. Prints a markdown table; exits 1 if a count grew.
+seed-like data (120 sales days, 50 customers and their open invoices) and 1k, then 10k,
+then 100k actions, and after each size runs the store's reads, summing ``ScannedCount``
+over the Query calls they make (a botocore after-call hook on the benchmark's own client).
+Every read must examine the same number of items at every size. Prints a markdown table;
+exits 1 if a count grew.
 
 Time figures from moto are not meaningful (moto scans its own item list on every Query),
 so only item counts are reported. The ledger part (``store_scaling_ledger.py``) also times

@@ -4,16 +4,16 @@ from finance_agent.domain.usecases.cashflow_forecast import CashflowForecastUC
 from finance_agent.domain.usecases.create_collection_reminder import CreateCollectionReminderUC
 from finance_agent.domain.usecases.detect_anomalies import DetectAnomaliesUC
 from finance_agent.domain.usecases.get_kpis import GetKPIsUC
+from finance_agent.domain.usecases.ledger_aging import AgingAsOfUC
 from finance_agent.domain.usecases.list_actions import ListActionsUC
-from finance_agent.domain.usecases.overdue_customers import ListOverdueCustomersUC
 from finance_agent.domain.usecases.sales_history import GetSalesHistoryUC
 
 __all__ = [
+    "AgingAsOfUC",
     "CashflowForecastUC",
     "CreateCollectionReminderUC",
     "DetectAnomaliesUC",
     "GetKPIsUC",
     "GetSalesHistoryUC",
     "ListActionsUC",
-    "ListOverdueCustomersUC",
 ]

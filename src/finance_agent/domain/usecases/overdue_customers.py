@@ -1,14 +1,13 @@
+"""Which customers an aging answer lists, and in what order: the rule AgingAsOfUC applies to
+the rows it computes from the ledger (``min_days_overdue``, most overdue first)."""
+
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable
 from decimal import Decimal
 
 from finance_agent.domain.errors import ValidationError
-from finance_agent.domain.ledger.aging import customer_rows
-from finance_agent.domain.ledger.ports import LedgerRepository
 from finance_agent.domain.models import ARAging
-from finance_agent.shared import clock
 
 MAX_DAYS_OVERDUE = 3650
 
@@ -41,24 +40,3 @@ def most_overdue_first(rows: Iterable[ARAging], min_days_overdue: int = 0) -> li
         row for row in rows if min_days_overdue == 0 or _owed_at_least(row, min_days_overdue) > 0
     ]
     return sorted(kept, key=lambda r: (-r.over_60, -r.total, r.customer_id))
-
-
-class ListOverdueCustomersUC:
-    """Today's receivables aging from the ledger, the most overdue (over 60 days) first.
-
-    What the open invoices leave owed at the end of today, by due date: AgingAsOfUC's
-    answer for today, for callers that ask for no other day.
-    """
-
-    def __init__(
-        self, ledger: LedgerRepository, *, today: Callable[[], date] | None = None
-    ) -> None:
-        self._ledger = ledger
-        # Looked up when built, not when imported, so a replaced clock is honoured.
-        self._today = today or clock.today
-
-    def execute(self, min_days_overdue: int = 0) -> list[ARAging]:
-        day = self._today()
-        records = self._ledger.open_invoices_as_of(day)
-        customers = self._ledger.get_customers({r.invoice.customer_id for r in records})
-        return most_overdue_first(customer_rows(records, customers, day), min_days_overdue)
