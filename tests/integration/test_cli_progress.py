@@ -30,6 +30,7 @@ class Terminal(io.StringIO):
 def books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr("finance_agent.shared.clock.today", lambda: TODAY)
     monkeypatch.setattr("finance_agent.imports.reader.REPORT_EVERY", 10)
+    monkeypatch.setattr("finance_agent.imports.csv_books.INSERT_BATCH", 20)  # several batches
     rows = [f"INV-{n:04d},C{n % 7},Customer {n % 7},2026-01-01,2026-01-31,10.00" for n in range(50)]
     path = tmp_path / "books.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")

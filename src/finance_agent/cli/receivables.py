@@ -50,7 +50,7 @@ def aging_answer(aging: LedgerAging, min_days_overdue: int, currency: str) -> Ba
         "as_of": aging.as_of,
         "basis": aging.basis,
     }
-    return model.model_validate({name: values[name] for name in model.model_fields})
+    return model.model_validate({k: v for k, v in values.items() if k in model.model_fields})
 
 
 def _cmd_ar_aging(args: argparse.Namespace) -> None:

@@ -29,6 +29,7 @@ from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.ledger.records import Customer, InvoiceRecord, Settlement, SettlementKind
 
 IMPLIED_PREFIX = "import:"
+_ZERO = Decimal(0)
 
 
 class LineProblem(Exception):
@@ -63,8 +64,10 @@ def _stated_balances(line: InvoiceLine, as_of: date) -> list[tuple[date, Decimal
         else:
             stated.append((as_of, owed, "open_balance"))
     if paid is not None:
-        stated.append((paid, Decimal(0), "paid_date"))
-    return sorted(stated, key=lambda s: s[0])
+        stated.append((paid, _ZERO, "paid_date"))
+    if len(stated) > 1:
+        stated.sort(key=lambda s: s[0])
+    return stated
 
 
 def _implied(line: InvoiceLine, kept: list[Settlement], as_of: date) -> list[Settlement]:
@@ -72,7 +75,8 @@ def _implied(line: InvoiceLine, kept: list[Settlement], as_of: date) -> list[Set
     invoice = line.invoice
     implied: list[Settlement] = []
     for day, balance, column in _stated_balances(line, as_of):
-        paid = _total([s for s in kept + implied if s.settled_on <= day])
+        before = kept + implied
+        paid = _total([s for s in before if s.settled_on <= day]) if before else _ZERO
         gap = invoice.amount - paid - balance
         if gap < 0:
             raise LineProblem(

@@ -10,12 +10,15 @@ from typing import TypeVar
 from finance_agent.domain.errors import ConflictError, ValidationError
 from finance_agent.domain.ledger.as_of import check_as_of
 from finance_agent.domain.ledger.import_files import LedgerFile, Progress, no_progress
-from finance_agent.domain.ledger.import_store import LedgerWrites, TransactionalLedger
 from finance_agent.domain.ledger.import_tally import Tally
 from finance_agent.domain.ledger.plan_invoices import plan_customers, plan_invoices
 from finance_agent.domain.ledger.plan_payments import plan_payments
 from finance_agent.domain.ledger.plan_sales import plan_sales
-from finance_agent.domain.ledger.ports import LedgerRepository
+from finance_agent.domain.ledger.ports import (
+    LedgerRepository,
+    LedgerWrites,
+    TransactionalLedger,
+)
 from finance_agent.domain.ledger.problems import ProblemLog
 from finance_agent.domain.models.import_report import (
     IMPORT_ACTION,

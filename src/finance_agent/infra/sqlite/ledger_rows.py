@@ -106,14 +106,15 @@ def _record_rows(record: InvoiceRecord) -> tuple[tuple[Any, ...], list[tuple[Any
     settlements = [_settlement_row(settlement) for settlement in record.settlements]
     # The record's open_balance and settled_on, in the rows' whole cents and ISO dates (which
     # order as the dates do): an import writes a few hundred thousand of them.
-    open_cents = cents(invoice.amount) - sum(row[4] for row in settlements)
+    amount = cents(invoice.amount)
+    open_cents = amount - sum(row[4] for row in settlements) if settlements else amount
     settled_on = max(row[3] for row in settlements) if settlements and not open_cents else None
     row = (
         invoice.invoice_id,
         invoice.customer_id,
         invoice.issue_date.isoformat(),
         invoice.due_date.isoformat(),
-        cents(invoice.amount),
+        amount,
         int(invoice.disputed),
         open_cents,
         settled_on,
